@@ -1,0 +1,136 @@
+/** Shapes of the seed file and of the mock's in-memory state. */
+
+export type SpecVersion = '2026-04' | '2022-11';
+export type ContextCreation = 'cart' | 'login';
+export type StaleVersionStatus = 404 | 409;
+
+export interface MockSettings {
+  /** When a session context comes into being: at anonymous login or at cart creation (BEHAVIOUR.md §3). */
+  contextCreation: ContextCreation;
+  /** Status for a stale `metadata.version`: 404 is observed on the live API, 409 is plausible (BEHAVIOUR.md §2). */
+  staleVersionStatus: StaleVersionStatus;
+  /** 2026-04 knows `language`; 2022-11 is the service as the seeds describe it. */
+  specVersion: SpecVersion;
+  /** Named departure from the documented behaviour (see mock/domain/deviations.ts); undefined is faithful. */
+  deviation?: string;
+  /** Largest accepted request body in bytes; larger ones get 413. */
+  bodyLimit: number;
+}
+
+export const defaultSettings: MockSettings = {
+  contextCreation: 'cart',
+  staleVersionStatus: 404,
+  specVersion: '2026-04',
+  bodyLimit: 64 * 1024,
+};
+
+export interface SeedAddress {
+  id: string;
+  contactName?: string;
+  country: string;
+  isDefault?: boolean;
+  tags?: string[];
+  [k: string]: unknown;
+}
+
+export interface SeedProfile {
+  id: string;
+  customerNumber: string;
+  firstName?: string;
+  lastName?: string;
+  preferredCurrency?: string;
+  preferredSite?: string;
+  preferredLanguage?: string;
+  addresses?: SeedAddress[];
+  [k: string]: unknown;
+}
+
+export interface SeedCustomer {
+  email: string;
+  password: string;
+  profile: SeedProfile;
+}
+
+export interface Site {
+  code: string;
+  name: string;
+  active: boolean;
+  default: boolean;
+  defaultLanguage?: string;
+  languages?: string[];
+  currency: string;
+  availableCurrencies?: string[];
+  homeBase?: { address?: { country?: string; [k: string]: unknown } };
+  shipToCountries?: string[];
+  [k: string]: unknown;
+}
+
+export interface ServiceClient {
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+}
+
+export interface SeedTenant {
+  name: string;
+  storefrontClientIds: string[];
+  serviceClients: ServiceClient[];
+  sites: Site[];
+  customers: SeedCustomer[];
+}
+
+export interface Seed {
+  tenants: SeedTenant[];
+}
+
+export type TokenKind = 'anonymous' | 'customer' | 'service';
+
+export interface TokenRecord {
+  kind: TokenKind;
+  tenant: string;
+  clientId: string;
+  sessionId?: string;
+  customerId?: string;
+  scopes: string[];
+  revoked: boolean;
+}
+
+export interface RefreshRecord {
+  tenant: string;
+  clientId: string;
+  sessionId: string;
+  used: boolean;
+}
+
+export interface SessionContextRecord {
+  sessionId: string;
+  customerId?: string;
+  siteCode?: string;
+  currency?: string;
+  cartId?: string;
+  targetLocation?: string;
+  language?: string;
+  /** A Map, not an object: attribute names such as `__proto__` must be plain data. */
+  context: Map<string, unknown>;
+  version: number;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface CartRecord {
+  id: string;
+  tenant: string;
+  sessionId?: string;
+  customerId?: string;
+  siteCode: string;
+  currency: string;
+  type: string;
+  status: 'OPEN' | 'CLOSED';
+}
+
+/** What every domain operation answers; the HTTP layer only copies it out. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
