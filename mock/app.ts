@@ -33,7 +33,7 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
     logger: options.logger ?? false,
     bodyLimit: settings.bodyLimit,
     // Attribute names and tenants arrive percent-encoded; keep long paths routable.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {

@@ -1,0 +1,40 @@
+/**
+ * The requirement catalogue (fixtures/requirements.json) and the annotations that tie a test to it.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TestInfo } from '@playwright/test';
+
+export interface Requirement {
+  id: string;
+  level: 'MUST' | 'OBSERVED';
+  operation: string;
+  sources: { file: string; pointer: string }[];
+  statement: string;
+  exclusion?: string;
+}
+
+const file = fileURLToPath(new URL('../../fixtures/requirements.json', import.meta.url));
+export const catalogue = (JSON.parse(readFileSync(file, 'utf8')) as { requirements: Requirement[] }).requirements;
+const byId = new Map(catalogue.map((r) => [r.id, r]));
+
+/** Test details for `test(title, req('SC-…'), body)`: requirement ID, source and level as annotations. */
+export function req(...ids: string[]): { annotation: { type: string; description: string }[] } {
+  const annotation: { type: string; description: string }[] = [];
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r) throw new Error(`requirement ${id} is not in fixtures/requirements.json`);
+    if (r.exclusion) throw new Error(`requirement ${id} is excluded (${r.exclusion}); a test cannot verify it`);
+    annotation.push(
+      { type: 'requirement', description: id },
+      { type: 'level', description: `${id}: ${r.level}` },
+      { type: 'source', description: `${id}: ${r.sources.map((s) => `${s.file} ${s.pointer}`).join("; ")}` },
+    );
+  }
+  return { annotation };
+}
+
+/** Records an answer the spec leaves open (which 4xx, 404 or 409) in the report. */
+export function record(testInfo: TestInfo, what: string): void {
+  testInfo.annotations.push({ type: 'observed', description: what });
+}
