@@ -13,7 +13,7 @@ test.describe('response schemas', () => {
     expect(res).toMatchSchema(sessionContextSchema(flows.specVersion));
   });
 
-  test('GET /me/context answers a SessionContext for a logged-in customer', req('SC-SCHEMA-01'), async ({ flows, api }) => {
+  test('GET /me/context answers a SessionContext for a logged-in customer', req('SC-SCHEMA-01'), async ({ flows }) => {
     const customer = await flows.customer();
     await flows.createCart(customer.token);
     const res = await flows.waitForContext(customer.token);

@@ -525,7 +525,8 @@ export class SessionService {
       if (this.deviates('stale-version-ignored-silently')) return { status: 204 };
       return this.staleReply(record.sessionId, version as number);
     }
-    if (this.deviates('lost-update')) await new Promise((resolve) => setImmediate(resolve));
+    // A read-then-write with a store round trip in between, unguarded: concurrent writers all pass the check.
+    if (this.deviates('lost-update')) await new Promise((resolve) => setTimeout(resolve, 50));
     this.applyPatch(record, changes, body);
     if (this.deviates('patch-answers-200')) return { status: 200, body: this.render(record) };
     return { status: 204 };

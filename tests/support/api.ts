@@ -70,13 +70,14 @@ export class Api {
   async send(method: string, path: string, opts: SendOptions = {}): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-    let data: string | undefined;
+    let data: Buffer | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] ??= 'application/json';
-      data = typeof opts.json === 'string' ? opts.json : JSON.stringify(opts.json);
+      // A Buffer goes out byte for byte; a string with a JSON content type would be serialized once more.
+      data = Buffer.from(typeof opts.json === 'string' ? opts.json : JSON.stringify(opts.json));
     } else if (opts.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      data = new URLSearchParams(opts.form).toString();
+      data = Buffer.from(new URLSearchParams(opts.form).toString());
     }
     const url = this.url(path, opts.query);
     const attempts = IDEMPOTENT.has(method) ? this.options.retries + 1 : 1;

@@ -1,0 +1,139 @@
+/**
+ * `npm run verify:deviations [-- --parallel N] [-- --only name,name]`: measures what the suite catches.
+ * Runs the suite against the faithful mock (every test must pass), then once against each deviation of
+ * mock/domain/deviations.ts. A deviation counts as DETECTED only when a test that verifies one of the
+ * requirement IDs it lists fails. Writes reports/deviations.json and reports/deviations.md.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEVIATIONS, type Deviation } from '../mock/domain/deviations.js';
+import { testsOf } from './catalogue.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+interface RunResult {
+  label: string;
+  exitCode: number;
+  failedIds: string[];
+  failedTitles: string[];
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+
+function runSuite(label: string, env: Record<string, string>): Promise<RunResult> {
+  const started = Date.now();
+  rmSync(`${root}reports/${label}`, { recursive: true, force: true });
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['playwright', 'test', '--project=conformance', '--workers=1'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        TARGET: 'mock',
+        SPEC_VERSION: '2026-04',
+        MOCK_CONTEXT_CREATION: '',
+        MOCK_STALE_VERSION_STATUS: '',
+        CONFORMANCE_BASELINE: '',
+        REPORT_LABEL: label,
+        CONFORMANCE_CONSOLE: 'none',
+        CONFORMANCE_REPORTS: 'json',
+        ...env,
+      },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => {
+      let failedIds: string[] = [];
+      let failedTitles: string[] = [];
+      let passed = 0;
+      let failed = 0;
+      try {
+        const report = JSON.parse(readFileSync(`${root}reports/${label}/results.json`, 'utf8'));
+        const tests = testsOf(report);
+        const bad = tests.filter((t) => t.status === 'unexpected' || t.status === 'flaky');
+        failedIds = [...new Set(bad.flatMap((t) => t.ids))].sort();
+        failedTitles = bad.map((t) => t.title);
+        passed = tests.filter((t) => t.status === 'expected').length;
+        failed = bad.length;
+      } catch {
+        failedTitles = [`no report: ${stderr.trim().split('\n').slice(-3).join(' ')}`];
+      }
+      resolve({ label, exitCode: code ?? 1, failedIds, failedTitles, passed, failed, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+function envFor(d: Deviation): Record<string, string> {
+  const env: Record<string, string> = { MOCK_DEVIATION: d.name };
+  if (d.settings?.contextCreation) env.MOCK_CONTEXT_CREATION = d.settings.contextCreation;
+  if (d.settings?.specVersion) env.SPEC_VERSION = d.settings.specVersion;
+  if (d.settings?.staleVersionStatus) env.MOCK_STALE_VERSION_STATUS = String(d.settings.staleVersionStatus);
+  return env;
+}
+
+async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { parallel: { type: 'string', default: '2' }, only: { type: 'string' } } });
+  const parallel = Math.max(1, Number(values.parallel) || 2);
+  const selected = values.only ? DEVIATIONS.filter((d) => values.only!.split(',').includes(d.name)) : DEVIATIONS;
+  const started = Date.now();
+  mkdirSync(`${root}reports`, { recursive: true });
+
+  console.log('faithful mock: running the suite…');
+  const faithful = await runSuite('deviations/faithful', { MOCK_DEVIATION: '' });
+  const faithfulOk = faithful.failed === 0 && faithful.exitCode === 0 && faithful.passed > 0;
+  console.log(`faithful mock: ${faithful.passed} passed, ${faithful.failed} failed${faithfulOk ? '' : `\n  ${faithful.failedTitles.join('\n  ')}`}`);
+
+  console.log(`deviations: running ${selected.length}, ${parallel} at a time…`);
+  const runs = await pool(selected, parallel, async (d) => {
+    const r = await runSuite(`deviations/${d.name}`, envFor(d));
+    const caught = r.failedIds.filter((id) => d.violates.includes(id));
+    const row = { deviation: d.name, area: d.area, description: d.description, violates: d.violates, failingRequirements: r.failedIds, caughtBy: caught, failedTests: r.failed, verdict: caught.length ? 'DETECTED' : 'MISSED', seconds: r.seconds };
+    console.log(`  ${row.verdict.padEnd(8)} ${d.name.padEnd(38)} ${caught.length ? caught.join(', ') : `(failing: ${r.failedIds.join(', ') || 'none'})`}`);
+    return row;
+  });
+
+  const detected = runs.filter((r) => r.verdict === 'DETECTED').length;
+  const seconds = (Date.now() - started) / 1000;
+  const width = Math.max(...runs.map((r) => r.deviation.length), 9);
+  console.log(`\n${'deviation'.padEnd(width)}  verdict   failing requirement IDs`);
+  for (const r of runs) console.log(`${r.deviation.padEnd(width)}  ${r.verdict.padEnd(8)}  ${r.failingRequirements.join(', ') || '-'}`);
+
+  const summary = { generatedBy: 'npm run verify:deviations', seconds, parallel, faithful: { passed: faithful.passed, failed: faithful.failed, failedTests: faithful.failedTitles }, detected, total: runs.length, deviations: runs };
+  writeFileSync(`${root}reports/deviations.json`, `${JSON.stringify(summary, null, 2)}\n`);
+  const md = [
+    '# Deviation matrix',
+    '',
+    `Faithful mock: ${faithful.passed} passed, ${faithful.failed} failed. Deviations detected: ${detected}/${runs.length}. Runtime ${seconds.toFixed(1)} s (${parallel} suites at a time).`,
+    '',
+    '| deviation | area | violates | failing requirement IDs | verdict |',
+    '|---|---|---|---|---|',
+    ...runs.map((r) => `| ${r.deviation} | ${r.area} | ${r.violates.join(', ')} | ${r.failingRequirements.join(', ') || '-'} | ${r.verdict} |`),
+    '',
+  ].join('\n');
+  writeFileSync(`${root}reports/deviations.md`, md);
+  console.log(`\nmatrix written to reports/deviations.json and reports/deviations.md (${seconds.toFixed(1)} s)`);
+  console.log(`deviations detected: ${detected}/${runs.length}`);
+  process.exit(faithfulOk && detected === runs.length ? 0 : 1);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
