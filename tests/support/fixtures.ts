@@ -52,7 +52,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   baseline: [
     async ({}, use, testInfo) => {
-      const ids = testInfo.annotations.filter((a) => a.type === 'requirement').map((a) => a.description);
+      const ids = testInfo.annotations.filter((a) => a.type === 'requirement').map((a) => a.description ?? '');
       const entry = baselineEntryFor(ids, testInfo.title);
       if (entry) {
         testInfo.annotations.push({ type: 'baseline', description: `${entry.requirement}: ${entry.reason}` });
