@@ -32,6 +32,7 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: settings.bodyLimit,
+    forceCloseConnections: true,
     // Attribute names and tenants arrive percent-encoded; keep long paths routable.
     routerOptions: { maxParamLength: 2048 },
   });

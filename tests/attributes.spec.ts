@@ -1,5 +1,5 @@
 /**
- * Area 6: own attributes. POST /me/context/attributes `{key, value}` answers 201 with the attribute name as a JSON
+ * Own attributes. POST /me/context/attributes `{key, value}` answers 201 with the attribute name as a JSON
  * string; DELETE /me/context/attributes/{name} answers 204. "Optimistic locking is not taken into account here."
  * Values may be objects or strings: the spec's Context says object, its own example and ContextAttribute say
  * string too (BEHAVIOUR.md §1).

@@ -1,5 +1,5 @@
 /**
- * Area 7: who may call what. The gateway answers a missing, malformed or unknown bearer token 401 with an
+ * Who may call what. The gateway answers a missing, malformed or unknown bearer token 401 with an
  * Apigee fault body (BEHAVIOUR.md §4); management endpoints need a service token with
  * sessioncontext.context_manage; "Logs out a customer and invalidates their customer token."
  */

@@ -1,5 +1,5 @@
 /**
- * Area 10: awkward attribute names and values, from fixtures/attribute-names.json. ContextAttribute allows any
+ * Awkward attribute names and values, from fixtures/attribute-names.json. ContextAttribute allows any
  * string key and an object or string value; nothing documents a limit, so each case may round-trip or be refused
  * with a 4xx. It must never be a 5xx (only "an internal error" is documented for that), and never disturb another
  * attribute of the same context or another session's context.

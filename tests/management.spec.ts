@@ -1,5 +1,5 @@
 /**
- * Area 8: the management endpoints, called with a service token holding sessioncontext.context_manage.
+ * The management endpoints, called with a service token holding sessioncontext.context_manage.
  * PUT "Updates a specified session context. To update a session context, you need to provide its current
  * metadata.version value"; `upsert=true` creates a missing one; the saas-token header "is only required if the
  * session context belongs to a logged-in customer". Attribute POST/DELETE answer 204, without optimistic locking.

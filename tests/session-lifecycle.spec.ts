@@ -1,5 +1,5 @@
 /**
- * Area 9: a session across its tokens. "The customer session keeps the anonymous session_id and the same session
+ * A session across its tokens. "The customer session keeps the anonymous session_id and the same session
  * context" (BEHAVIOUR.md §4); anonymous refresh answers the same sessionId, and the refresh token rotates
  * (observed). Whether login raises metadata.version or overwrites PATCHed values is UNKNOWN and not asserted.
  */

@@ -41,7 +41,7 @@ export const DEVIATIONS: Deviation[] = [
   { name: 'not-found-body-bare', area: 'not-found', description: '404 bodies lack code, message and sessionId', violates: ['SC-SCHEMA-03'] },
   // response shapes
   { name: 'version-as-string', area: 'shape', description: 'metadata.version is a string', violates: ['SC-SCHEMA-01'] },
-  { name: 'session-id-missing', area: 'shape', description: 'GET omits sessionId', violates: ['SC-SCHEMA-01'] },
+  { name: 'session-id-missing', area: 'shape', description: 'GET omits sessionId', violates: ['SC-SCHEMA-01', 'SC-SCHEMA-02', 'SC-GET-01'] },
   { name: 'patch-answers-200', area: 'shape', description: 'a successful PATCH answers 200 with the resource', violates: ['SC-PATCH-01'] },
   { name: 'attribute-post-204', area: 'shape', description: 'own attribute POST answers 204 with no body', violates: ['SC-ATTR-01'] },
   { name: 'fault-body-plain', area: 'shape', description: '401 bodies are ErrorMessage, not the gateway fault', violates: ['SC-AUTH-01'] },

@@ -51,6 +51,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   baseline: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring; this one has none.
     async ({}, use, testInfo) => {
       const ids = testInfo.annotations.filter((a) => a.type === 'requirement').map((a) => a.description ?? '');
       const entry = baselineEntryFor(ids, testInfo.title);

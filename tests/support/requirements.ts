@@ -19,7 +19,7 @@ export const catalogue = (JSON.parse(readFileSync(file, 'utf8')) as { requiremen
 const byId = new Map(catalogue.map((r) => [r.id, r]));
 
 /** Test details for `test(title, req('SC-…'), body)`: requirement ID, source and level as annotations. */
-export function req(...ids: string[]): { annotation: { type: string; description: string }[] } {
+export function req(...ids: string[]): { tag: string[]; annotation: { type: string; description: string }[] } {
   const annotation: { type: string; description: string }[] = [];
   for (const id of ids) {
     const r = byId.get(id);
@@ -31,7 +31,8 @@ export function req(...ids: string[]): { annotation: { type: string; description
       { type: 'source', description: `${id}: ${r.sources.map((s) => `${s.file} ${s.pointer}`).join("; ")}` },
     );
   }
-  return { annotation };
+  // Tags let a run select the tests of given requirements: --grep "@SC-VERSION-01(?![0-9])".
+  return { tag: ids.map((id) => `@${id}`), annotation };
 }
 
 /** Records an answer the spec leaves open (which 4xx, 404 or 409) in the report. */
