@@ -87,7 +87,20 @@ const escape = (s: string) => s.replace(/\|/g, '\\|');
 export function render(reqs: Requirement[], tests: ListedTest[]): string {
   const byId = new Map<string, ListedTest[]>();
   for (const t of tests) for (const id of t.ids) byId.set(id, [...(byId.get(id) ?? []), t]);
-  const operations = [...new Set(reqs.map((r) => r.operation))];
+  const order = [
+    'GET /me/context',
+    'PATCH /me/context',
+    'POST /me/context/attributes',
+    'DELETE /me/context/attributes/{attributeName}',
+    'GET /context/{sessionId}',
+    'PUT /context/{sessionId}',
+    'POST /context/{sessionId}/attributes',
+    'DELETE /context/{sessionId}/attributes/{attributeName}',
+    'all operations',
+    'session lifecycle',
+  ];
+  const rank = (op: string) => (order.includes(op) ? order.indexOf(op) : order.length);
+  const operations = [...new Set(reqs.map((r) => r.operation))].sort((a, b) => rank(a) - rank(b));
   const verified = reqs.filter((r) => !r.exclusion).length;
   const lines: string[] = [
     '# Session Context Service: the specification this suite verifies',

@@ -185,4 +185,12 @@ test.describe('management endpoints', () => {
     expect(res).toHaveStatus(404);
     expect(await api.getContext(service, sessionId), 'an attribute POST does not create a context').toHaveStatus(404);
   });
+
+  test('DELETE /context/{sessionId}/attributes/{name} for an unknown session id answers 404', req('SC-MGMT-ATTR-04'), async ({ flows, api }) => {
+    const service = await flows.serviceToken();
+    const sessionId = crypto.randomUUID();
+    const res = await api.deleteAttribute(service, sessionId, 'conformanceOrphan');
+    expect(res).toHaveStatus(404);
+    expect(await api.getContext(service, sessionId), 'an attribute DELETE does not create a context').toHaveStatus(404);
+  });
 });

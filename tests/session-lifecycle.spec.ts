@@ -26,7 +26,7 @@ test.describe('session lifecycle', () => {
     expect(context.cartId, 'the cart created with the anonymous token').toBe(anonymous.cartId);
   });
 
-  test('customer login sets customerId in the context', req('SC-LIFE-03'), async ({ flows, api }, testInfo) => {
+  test('customer login sets customerId in the context; an anonymous context has none', req('SC-LIFE-03', 'SC-GET-02'), async ({ flows, api }, testInfo) => {
     const anonymous = await flows.withContext();
     expect([undefined, null, ''], 'no customerId before login').toContain((await flows.context(anonymous.token)).customerId);
     const customer = await flows.customer(undefined, anonymous);

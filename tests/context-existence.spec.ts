@@ -25,13 +25,4 @@ test.describe('context existence', () => {
     expect((await flows.context(a.token)).sessionId).toBe(a.sessionId);
     expect((await flows.context(b.token)).sessionId).toBe(b.sessionId);
   });
-
-  test('an anonymous context has no customerId; a logged-in customer context has one', req('SC-GET-02', 'SC-LIFE-03'), async ({ flows }) => {
-    const anonymous = await flows.withContext();
-    expect([undefined, null, ''], 'an anonymous session has no customerId').toContain((await flows.context(anonymous.token)).customerId);
-    const customer = await flows.customer(undefined, anonymous);
-    const context = await flows.context(customer.token);
-    expect(context.customerId, 'logged-in customer').toEqual(expect.any(String));
-    expect(context.customerId).not.toBe('');
-  });
 });
