@@ -11,6 +11,19 @@ if (spec && spec !== '2026-04' && spec !== '2022-11') {
 }
 const label = process.env.REPORT_LABEL ?? 'default';
 
+if (process.env.TARGET === 'live' && !process.env.TEST_WORKER_INDEX) {
+  // Said once, up front: which cases will be skipped for want of which variable (each skip also names it).
+  const needs: [string[], string][] = [
+    [['EMPORIX_API_URL', 'EMPORIX_TENANT', 'EMPORIX_STOREFRONT_CLIENT_ID'], 'every test'],
+    [['EMPORIX_CLIENT_ID', 'EMPORIX_CLIENT_SECRET'], 'the management-endpoint tests'],
+    [['EMPORIX_CUSTOMER_EMAIL', 'EMPORIX_CUSTOMER_PASSWORD'], 'the customer tests'],
+  ];
+  for (const [names, what] of needs) {
+    const missing = names.filter((n) => !(process.env[n] ?? '').trim());
+    if (missing.length) console.log(`TARGET=live: ${missing.join(', ')} not set; ${what} will be skipped (see .env.example)`);
+  }
+}
+
 export default defineConfig({
   testDir: './tests',
   forbidOnly: true,
