@@ -4,22 +4,27 @@
  * is set that way here, a live target is probed and the cases are skipped when it creates contexts at login.
  */
 import { expect, req, test } from './support/fixtures.js';
+import type { Flows } from './support/flows.js';
+
+/** An anonymous session that has no context yet; the test is skipped on a target that creates one at login. */
+async function sessionWithoutContext(flows: Flows) {
+  const session = await flows.anonymous();
+  const probe = await flows.api.getOwnContext(session.token);
+  test.skip(probe.status === 200, 'the target creates contexts at anonymous login; no session without a context can be made');
+  return { session, probe };
+}
 
 test.use({ mockSettings: { contextCreation: 'cart' } });
 
 test.describe('404 on an unknown session', () => {
-  test('GET /me/context for a session without a context answers 404 with the NotFound body', req('SC-404-01', 'SC-SCHEMA-03'), async ({ flows, api }) => {
-    const session = await flows.anonymous();
-    const res = await api.getOwnContext(session.token);
-    test.skip(res.status === 200, 'the target creates contexts at anonymous login; no session without a context can be made');
+  test('GET /me/context for a session without a context answers 404 with the NotFound body', req('SC-404-01', 'SC-SCHEMA-03'), async ({ flows }) => {
+    const { probe: res } = await sessionWithoutContext(flows);
     expect(res).toHaveStatus(404);
     expect(res).toMatchSchema('NotFound');
   });
 
   test('PATCH /me/context for a session without a context answers 404 and creates nothing', req('SC-404-02'), async ({ flows, api }) => {
-    const session = await flows.anonymous();
-    const probe = await api.getOwnContext(session.token);
-    test.skip(probe.status === 200, 'the target creates contexts at anonymous login; no session without a context can be made');
+    const { session } = await sessionWithoutContext(flows);
     const res = await api.patchOwnContext(session.token, { currency: 'EUR', metadata: { version: 1 } });
     expect(res).toHaveStatus(404);
     expect(res).toMatchSchema('NotFound');
@@ -33,9 +38,7 @@ test.describe('404 on an unknown session', () => {
   });
 
   test('GET /context/{sessionId} for an anonymous session without a context answers 404', req('SC-404-03'), async ({ flows, api }) => {
-    const session = await flows.anonymous();
-    const probe = await api.getOwnContext(session.token);
-    test.skip(probe.status === 200, 'the target creates contexts at anonymous login');
+    const { session } = await sessionWithoutContext(flows);
     const res = await api.getContext(await flows.serviceToken(), session.sessionId);
     expect(res).toHaveStatus(404);
     expect(res).toMatchSchema('NotFound');

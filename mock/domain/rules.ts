@@ -7,10 +7,6 @@ import type { SeedProfile, Site, SpecVersion } from './types.js';
 /** Path parameter `tenant`: `^[a-z][a-z0-9]+$`, 3 to 16 characters (OpenAPI components.parameters.path_tenant). */
 export const TENANT_PATTERN = /^[a-z][a-z0-9]+$/;
 
-export function isValidTenantName(name: string): boolean {
-  return name.length >= 3 && name.length <= 16 && TENANT_PATTERN.test(name);
-}
-
 /** PATCH /me/context whitelist (OpenAPI PATCH description); `language` joined on 2026-04-21. */
 export function patchWhitelist(spec: SpecVersion): readonly string[] {
   return spec === '2026-04'

@@ -60,6 +60,8 @@ export class SessionService {
   readonly saasTokens = new Map<string, { tenant: string; customerId: string }>();
   readonly contexts = new Map<string, SessionContextRecord>();
   readonly carts = new Map<string, CartRecord>();
+  /** Anonymous-login parameters kept until the context is created at cart time. */
+  private readonly pendingParams = new Map<string, Derived>();
 
   constructor(
     seed: Seed,
@@ -85,7 +87,7 @@ export class SessionService {
     const now = nextTimestamp();
     const record: SessionContextRecord = {
       sessionId,
-      customerId: values.customerId,
+      customerId: values.customerId ?? (this.deviates('anonymous-customer-id') ? 'anonymous' : undefined),
       siteCode: values.siteCode,
       currency: values.currency,
       targetLocation: values.targetLocation,
@@ -119,7 +121,7 @@ export class SessionService {
     if (record.currency !== undefined) out.currency = record.currency;
     if (record.cartId !== undefined) out.cartId = record.cartId;
     if (record.targetLocation !== undefined) out.targetLocation = record.targetLocation;
-    if (record.language !== undefined && this.settings.specVersion === '2026-04') out.language = record.language;
+    if (record.language !== undefined && (this.settings.specVersion === '2026-04' || this.deviates('language-in-2022-11'))) out.language = record.language;
     if (record.context.size > 0) out.context = Object.fromEntries(record.context);
     out.metadata = {
       version: this.deviates('version-as-string') ? String(record.version) : record.version,
@@ -178,29 +180,11 @@ export class SessionService {
     }
     const sessionId = randomUUID();
     const body = this.issueAnonymous(tenantName, query.client_id, sessionId);
-    if (this.settings.contextCreation === 'login') {
-      const params: Derived = this.deviates('login-params-ignored')
-        ? {}
-        : {
-            siteCode: query.siteCode,
-            currency: query.currency,
-            targetLocation: query.targetLocation,
-            language: query.language,
-          };
-      this.createContext(tenantName, sessionId, this.anonymousDefaults(tenant, params));
-    } else {
-      this.pendingParams.set(this.key(tenantName, sessionId), {
-        siteCode: query.siteCode,
-        currency: query.currency,
-        targetLocation: query.targetLocation,
-        language: query.language,
-      });
-    }
+    const params: Derived = { siteCode: query.siteCode, currency: query.currency, targetLocation: query.targetLocation, language: query.language };
+    if (this.settings.contextCreation === 'login') this.createContext(tenantName, sessionId, this.anonymousDefaults(tenant, params));
+    else this.pendingParams.set(this.key(tenantName, sessionId), params);
     return { status: 200, body };
   }
-
-  /** Anonymous-login parameters kept until the context is created at cart time. */
-  private readonly pendingParams = new Map<string, Derived>();
 
   private anonymousDefaults(tenant: SeedTenant, params: Derived): Derived {
     if (this.deviates('anonymous-wrong-site')) {
@@ -222,10 +206,16 @@ export class SessionService {
       profile = { ...profile, addresses: billingFirst };
     }
     const derived = deriveCustomer(tenant.sites, profile);
-    if (this.deviates('address-fallback-skipped')) {
-      const site = tenant.sites.find((s) => s.default) ?? tenant.sites[0];
-      derived.targetLocation = site?.homeBase?.address?.country;
+    const site = tenant.sites.find((s) => s.default) ?? tenant.sites[0];
+    if (this.deviates('address-fallback-skipped')) derived.targetLocation = site?.homeBase?.address?.country;
+    if (this.deviates('currency-fallback-preferred-site') && !profile.preferredCurrency) {
+      derived.currency = tenant.sites.find((s) => s.code === derived.siteCode)?.currency ?? derived.currency;
     }
+    if (this.deviates('site-fallback-wrong') && !profile.preferredSite) {
+      derived.siteCode = tenant.sites.find((s) => !s.default)?.code ?? derived.siteCode;
+    }
+    const hasAddress = (profile.addresses ?? []).some((a) => (a.tags ?? []).some((t) => t === 'SHIPPING' || t === 'BILLING'));
+    if (this.deviates('no-address-ship-to') && !hasAddress) derived.targetLocation = site?.shipToCountries?.at(-1);
     return derived;
   }
 
@@ -235,9 +225,11 @@ export class SessionService {
       return error(401, 'Invalid refresh token');
     }
     // The refresh token rotates on each refresh (OBSERVED, §4).
-    record.used = true;
+    record.used = !this.deviates('refresh-token-reused');
     const sessionId = this.deviates('refresh-new-session') ? randomUUID() : record.sessionId;
-    return { status: 200, body: this.issueAnonymous(record.tenant, record.clientId, sessionId) };
+    const body = this.issueAnonymous(record.tenant, record.clientId, sessionId);
+    if (this.deviates('refresh-token-reused')) body.refresh_token = query.refresh_token;
+    return { status: 200, body };
   }
 
   customerLogin(caller: Caller, tenantName: string, body: unknown): Reply {
@@ -273,7 +265,7 @@ export class SessionService {
     if (existing) {
       const target = sessionId === auth.sessionId ? existing : this.createContext(tenantName, sessionId, {});
       Object.assign(target, {
-        customerId,
+        customerId: this.deviates('login-customer-id-missing') ? undefined : customerId,
         siteCode: derived.siteCode,
         currency: derived.currency,
         targetLocation: derived.targetLocation,
@@ -431,6 +423,7 @@ export class SessionService {
       if (this.deviates('tenant-invalid-500')) return error(500, 'Internal error');
       return error(400, 'Invalid tenant name: must match ^[a-z][a-z0-9]+$ with 3 to 16 characters');
     }
+    if (this.deviates('own-tenant-rejected')) return error(403, 'The token does not belong to this tenant');
     if (tenantName !== auth.tenant && !this.deviates('tenant-mismatch-served')) {
       return error(403, 'The token does not belong to this tenant');
     }
@@ -467,12 +460,8 @@ export class SessionService {
     return error(404, 'Session not found', { sessionId });
   }
 
-  /** Data is always read under the token's tenant: the path tenant only has to agree with it. */
-  private dataTenant(auth: TokenRecord, _tenantName: string): string {
-    return auth.tenant;
-  }
-
-  private missingContext(tenantName: string, sessionId: string): Reply {
+  private missingContext(sessionId: string): Reply {
+    if (this.deviates('missing-context-204')) return { status: 204 };
     if (this.deviates('missing-context-200')) {
       const now = nextTimestamp();
       return { status: 200, body: { sessionId, metadata: { version: 0, createdAt: now, modifiedAt: now } } };
@@ -485,8 +474,8 @@ export class SessionService {
   getOwn(caller: Caller, tenantName: string): Reply {
     const who = this.own(caller, tenantName);
     if ('status' in who) return who;
-    const record = this.findContext(this.dataTenant(who.auth, tenantName), who.sessionId);
-    if (!record) return this.missingContext(tenantName, who.sessionId);
+    const record = this.findContext(who.auth.tenant, who.sessionId);
+    if (!record) return this.missingContext(who.sessionId);
     return { status: 200, body: this.render(record) };
   }
 
@@ -495,13 +484,17 @@ export class SessionService {
     const who = this.own(caller, tenantName);
     if ('status' in who) return who;
     if (!isPlainObject(body)) return error(400, 'The request body must be a JSON object');
-    const record = this.findContext(this.dataTenant(who.auth, tenantName), who.sessionId);
     const version = readVersion(body);
-    if (typeof version !== 'number' && !(this.deviates('missing-metadata-accepted') && version === 'missing-metadata')) {
+    if (typeof version !== 'number' && !this.versionProblemTolerated(version)) {
       return error(400, `metadata.version is required and must be an integer (${version})`);
     }
+    let record = this.findContext(who.auth.tenant, who.sessionId);
+    if (!record && this.deviates('patch-creates-context')) {
+      const tenant = this.tenants.get(who.auth.tenant)!;
+      record = this.createContext(who.auth.tenant, who.sessionId, this.anonymousDefaults(tenant, {}));
+    }
     if (!record) return this.notFound(who.sessionId);
-    const whitelist = patchWhitelist(this.settings.specVersion);
+    const whitelist = patchWhitelist(this.deviates('language-in-2022-11') ? '2026-04' : this.settings.specVersion);
     const changes: Record<string, unknown> = {};
     for (const field of whitelist) {
       if (!(field in body)) continue;
@@ -532,6 +525,12 @@ export class SessionService {
     return { status: 204 };
   }
 
+  /** Deviations that let a write through without a usable metadata.version. */
+  private versionProblemTolerated(problem: string): boolean {
+    if (problem === 'missing-metadata') return this.deviates('missing-metadata-accepted');
+    return this.deviates('version-optional');
+  }
+
   private staleReply(sessionId: string, version: number): Reply {
     const message = `The context with sessionId ${sessionId} and version ${version} has not been found.`;
     return this.settings.staleVersionStatus === 409 ? error(409, message, { sessionId }) : error(404, message, { sessionId });
@@ -539,6 +538,7 @@ export class SessionService {
 
   private applyPatch(record: SessionContextRecord, changes: Record<string, unknown>, body: Record<string, unknown>): void {
     if (this.deviates('whitelisted-field-dropped')) delete changes.currency;
+    if (this.deviates('patch-applies-nothing')) for (const field of Object.keys(changes)) delete changes[field];
     if (this.deviates('language-dropped')) delete changes.language;
     for (const [field, value] of Object.entries(changes)) {
       if (field === 'context') {
@@ -551,20 +551,21 @@ export class SessionService {
       }
     }
     if (this.deviates('protected-field-applied')) {
-      for (const field of ['customerId', 'cartId'] as const) {
+      for (const field of ['sessionId', 'customerId', 'cartId'] as const) {
         if (typeof body[field] === 'string') record[field] = body[field] as string;
       }
     }
     this.touch(record);
-    if (this.deviates('metadata-applied') && isPlainObject(body.metadata) && typeof body.metadata.createdAt === 'string') {
-      record.createdAt = body.metadata.createdAt;
+    if (this.deviates('metadata-applied') && isPlainObject(body.metadata)) {
+      if (typeof body.metadata.createdAt === 'string') record.createdAt = body.metadata.createdAt;
+      if (typeof body.metadata.modifiedAt === 'string') record.modifiedAt = body.metadata.modifiedAt;
     }
   }
 
   addOwnAttribute(caller: Caller, tenantName: string, body: unknown): Reply {
     const who = this.own(caller, tenantName);
     if ('status' in who) return who;
-    const record = this.findContext(this.dataTenant(who.auth, tenantName), who.sessionId);
+    const record = this.findContext(who.auth.tenant, who.sessionId);
     const bad = this.checkAttribute(body);
     if (bad) return bad;
     if (!record) return this.notFound(who.sessionId);
@@ -581,6 +582,12 @@ export class SessionService {
     if (typeof body.key !== 'string' || body.key.length === 0) return error(400, 'key must be a non-empty string');
     if (!('value' in body) || !isContextValue(body.value)) return error(400, 'value must be an object or a string');
     if (this.deviates('proto-attribute-500') && body.key === '__proto__') return error(500, 'Internal error');
+    // Following the official `Context` schema (object values only) while its own example has strings.
+    if (this.deviates('attribute-string-value-rejected') && typeof body.value === 'string') return error(400, 'value must be an object');
+    if (this.deviates('attribute-needs-version') && typeof readVersion(body) !== 'number') {
+      return error(400, 'metadata.version is required');
+    }
+    if (this.deviates('large-value-500') && JSON.stringify(body.value).length > 10_000) return error(500, 'Value too large for the store');
     return undefined;
   }
 
@@ -597,7 +604,7 @@ export class SessionService {
   deleteOwnAttribute(caller: Caller, tenantName: string, name: string): Reply {
     const who = this.own(caller, tenantName);
     if ('status' in who) return who;
-    const record = this.findContext(this.dataTenant(who.auth, tenantName), who.sessionId);
+    const record = this.findContext(who.auth.tenant, who.sessionId);
     if (!record) return this.notFound(who.sessionId);
     return this.removeAttribute(record, name);
   }
@@ -607,8 +614,8 @@ export class SessionService {
   getContext(caller: Caller, tenantName: string, sessionId: string): Reply {
     const auth = this.manage(caller, tenantName);
     if ('status' in auth) return auth;
-    const record = this.findContext(this.dataTenant(auth, tenantName), sessionId);
-    if (!record) return this.missingContext(tenantName, sessionId);
+    const record = this.findContext(auth.tenant, sessionId);
+    if (!record) return this.missingContext(sessionId);
     return { status: 200, body: this.render(record) };
   }
 
@@ -617,17 +624,20 @@ export class SessionService {
     if ('status' in auth) return auth;
     if (!isPlainObject(body)) return error(400, 'The request body must be a JSON object');
     const version = readVersion(body);
-    if (typeof version !== 'number') return error(400, `metadata.version is required and must be an integer (${version})`);
-    const tenant = this.dataTenant(auth, tenantName);
+    if (typeof version !== 'number' && !this.versionProblemTolerated(version)) {
+      return error(400, `metadata.version is required and must be an integer (${version})`);
+    }
+    const tenant = auth.tenant;
     let record = this.findContext(tenant, sessionId);
     if (!record) {
-      if (upsert !== 'true' || this.deviates('upsert-ignored')) return this.notFound(sessionId);
+      const upserting = (upsert === 'true' && !this.deviates('upsert-ignored')) || this.deviates('put-creates-without-upsert');
+      if (!upserting) return this.notFound(sessionId);
       record = this.createContext(tenant, sessionId, {});
       this.assignPut(record, body);
       return { status: 204 };
     }
-    if (version !== record.version && !this.deviates('version-ignored')) return this.staleReply(sessionId, version);
-    if (record.customerId !== undefined) {
+    if (typeof version === 'number' && version !== record.version && !this.deviates('version-ignored')) return this.staleReply(sessionId, version);
+    if (record.customerId !== undefined && !(this.deviates('put-saas-token-optional') && !caller.saasToken)) {
       // "only required if the session context belongs to a logged-in customer" (PUT saas-token header).
       if (!caller.saasToken) return error(400, 'Required Header [saas-token] is not present');
       const owner = this.saasTokens.get(caller.saasToken);
@@ -641,6 +651,7 @@ export class SessionService {
   }
 
   private assignPut(record: SessionContextRecord, body: Record<string, unknown>): void {
+    if (this.deviates('put-ignores-fields')) return;
     const fields = ['siteCode', 'currency', 'targetLocation', 'cartId'];
     if (this.settings.specVersion === '2026-04') fields.push('language');
     for (const field of fields) {
@@ -656,10 +667,10 @@ export class SessionService {
     if ('status' in auth) return auth;
     const bad = this.checkAttribute(body);
     if (bad) return bad;
-    const record = this.findContext(this.dataTenant(auth, tenantName), sessionId);
-    if (!record) return this.notFound(sessionId);
+    const record = this.findContext(auth.tenant, sessionId);
+    if (!record) return this.deviates('management-attribute-orphan') ? { status: 204 } : this.notFound(sessionId);
     const { key, value } = body as { key: string; value: unknown };
-    record.context.set(key, value);
+    if (!this.deviates('management-attribute-dropped')) record.context.set(key, value);
     this.touch(record, false);
     return { status: 204 };
   }
@@ -667,8 +678,8 @@ export class SessionService {
   deleteAttribute(caller: Caller, tenantName: string, sessionId: string, name: string): Reply {
     const auth = this.manage(caller, tenantName);
     if ('status' in auth) return auth;
-    const record = this.findContext(this.dataTenant(auth, tenantName), sessionId);
-    if (!record) return this.notFound(sessionId);
+    const record = this.findContext(auth.tenant, sessionId);
+    if (!record) return this.deviates('management-attribute-orphan') ? { status: 204 } : this.notFound(sessionId);
     return this.removeAttribute(record, name);
   }
 }
