@@ -26,6 +26,8 @@ if (process.env.TARGET === 'live' && !process.env.TEST_WORKER_INDEX) {
 
 export default defineConfig({
   testDir: './tests',
+  // One folder per label: runs with different labels (the matrix, npm test, shards) never clear each other's output.
+  outputDir: `test-results/${label}`,
   forbidOnly: true,
   fullyParallel: true,
   // Measured: on the bundled mock one worker is fastest (a worker's start costs more than the tests it would share).
