@@ -74,26 +74,20 @@ test.describe('authentication and authorization', () => {
     });
   }
 
-  test('GET /context/{sessionId} with a service token lacking sessioncontext.context_manage answers 403', req('SC-AUTH-03'), async ({ flows, api, target }) => {
-    const noScope = target.mock?.noScopeService;
-    test.skip(!noScope, 'needs a service client without sessioncontext.context_manage; only the bundled mock is seeded with one');
+  test('GET /context/{sessionId} with a service token lacking sessioncontext.context_manage answers 403', req('SC-AUTH-03'), async ({ flows, api }) => {
+    const token = await flows.limitedServiceToken();
     const session = await flows.withContext();
-    const token = await api.serviceToken(noScope!.clientId, noScope!.clientSecret);
-    expect(token, 'service token without the scope').toHaveStatus(200);
-    const res = await api.getContext((token.json as { access_token: string }).access_token, session.sessionId);
+    const res = await api.getContext(token, session.sessionId);
     expect(res).toHaveStatus(403);
     expectNoSessionData(res, session.cartId);
   });
 
-  test('PUT /context/{sessionId} with a service token lacking sessioncontext.context_manage answers 403 and changes nothing', req('SC-AUTH-03'), async ({ flows, api, target }) => {
-    const noScope = target.mock?.noScopeService;
-    test.skip(!noScope, 'needs a service client without sessioncontext.context_manage; only the bundled mock is seeded with one');
+  test('PUT /context/{sessionId} with a service token lacking sessioncontext.context_manage answers 403 and changes nothing', req('SC-AUTH-03'), async ({ flows, api }) => {
+    const token = await flows.limitedServiceToken();
     const session = await flows.withContext();
     const before = await flows.context(session.token);
-    const token = await api.serviceToken(noScope!.clientId, noScope!.clientSecret);
-    expect(token, 'service token without the scope').toHaveStatus(200);
     const { metadata, ...fields } = before;
-    const res = await api.putContext((token.json as { access_token: string }).access_token, session.sessionId, { ...fields, context: { conformanceUnscoped: 'x' }, metadata: { version: metadata.version } });
+    const res = await api.putContext(token, session.sessionId, { ...fields, context: { conformanceUnscoped: 'x' }, metadata: { version: metadata.version } });
     expect(res).toHaveStatus(403);
     await flows.expectUnchanged(session.token, before, 'a rejected PUT');
   });

@@ -1,30 +1,43 @@
 /**
- * The API client the suite talks through. Every call answers an Exchange (request and response together), so
- * a failing assertion can print both, redacted. It knows the Emporix paths and nothing about expected answers.
+ * The API client the suite talks through. Every call answers an Exchange (request and response together), so a
+ * failing assertion can print both, redacted. It knows the Emporix paths, the retry policy (transport.ts) and the
+ * checks every answer must pass (universal.ts); it knows nothing about the answers a test expects.
  */
-import type { APIRequestContext } from '@playwright/test';
 import { redactHeaders, redactText, redactUrl, redactValue, registerSecret } from './redact.js';
+import { describeOutcome, fetchOnce, mayRetry, retryDelay, type NetworkFailure, type RawResponse } from './transport.js';
+import { checkExchange, isSessionContextOperation, preview, type Violation } from './universal.js';
+import type { SpecVersion } from './target.js';
 
 export interface Exchange {
   method: string;
   url: string;
   requestHeaders: Record<string, string>;
   requestBody?: unknown;
+  /** The bytes sent, when they were not JSON.stringify(requestBody) (malformed bodies, forms). */
+  rawBody?: string;
   status: number;
   responseHeaders: Record<string, string>;
   text: string;
   /** Parsed JSON body; undefined when the body is empty or not JSON. */
   json: unknown;
+  /** How many times it was sent (retries of transient answers included). */
+  attempts?: number;
+  /** Set by a matcher that failed on this exchange: the reproducer stops here. */
+  failed?: boolean;
 }
 
 /** The request and response as text with every secret masked: what a failure prints. */
 export function describeExchange(x: Exchange): string {
-  const body = x.requestBody === undefined ? '' : `\n${typeof x.requestBody === 'string' ? redactText(x.requestBody) : JSON.stringify(redactValue(x.requestBody))}`;
+  const body =
+    x.requestBody === undefined
+      ? ''
+      : `\n          ${typeof x.requestBody === 'string' ? redactText(x.requestBody) : JSON.stringify(redactValue(x.requestBody))}`;
   const response = x.json === undefined ? redactText(x.text) : JSON.stringify(redactValue(x.json), null, 2);
+  const type = x.responseHeaders['content-type'];
   return [
     `request:  ${x.method} ${redactUrl(x.url)}`,
     `          ${JSON.stringify(redactHeaders(x.requestHeaders))}${body}`,
-    `response: ${x.status}`,
+    `response: ${x.status}${type ? ` (${type})` : ''}${x.attempts && x.attempts > 1 ? ` after ${x.attempts} attempts` : ''}`,
     response ? response.split('\n').map((l) => `          ${l}`).join('\n') : '          (empty body)',
   ].join('\n');
 }
@@ -32,37 +45,72 @@ export function describeExchange(x: Exchange): string {
 export interface SendOptions {
   token?: string;
   headers?: Record<string, string>;
-  query?: Record<string, string | undefined>;
+  query?: Record<string, string | undefined> | [string, string][];
   /** A JSON value, or a raw string sent as it is (for malformed bodies). */
   json?: unknown;
   form?: Record<string, string>;
+  /** Raw bytes with the content type given in `headers` (other content types). */
+  raw?: string;
 }
 
 export interface ApiOptions {
   baseURL: string;
   tenant: string;
-  /** Retries for 429/502/503/504 on idempotent methods (live targets only). */
+  specVersion: SpecVersion;
+  /** Extra attempts for transient answers (429, 502, 503, 504, network failures); see transport.ts. */
   retries: number;
+  /** Per attempt; well below the test timeout, so a silent target makes a test inconclusive, not a timeout. */
+  timeoutMs: number;
+  /** Longest wait between attempts, whatever Retry-After says. */
+  retryCapMs: number;
 }
 
-const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
-const TRANSIENT = new Set([429, 502, 503, 504]);
+/** How the client reports to the running test; the defaults (scripts, self tests) just throw. */
+export interface ApiHooks {
+  step<T>(title: string, body: () => Promise<T>): Promise<T>;
+  /** The answer says nothing about conformance (rate limit, gateway, network): the test is not judged. */
+  inconclusive(reason: string): never;
+  /** An answer broke a check that holds for every exchange (SC-HTTP-01..05). */
+  violation(violations: Violation[], x: Exchange): never;
+}
+
+export class InconclusiveError extends Error {}
+
+export const plainHooks: ApiHooks = {
+  step: (_title, body) => body(),
+  inconclusive: (reason) => {
+    throw new InconclusiveError(`inconclusive: ${reason}`);
+  },
+  violation: (violations, x) => {
+    throw new Error(`${violations.map((v) => `${v.requirement}: ${v.text}`).join('\n')}\n\n${describeExchange(x)}`);
+  },
+};
+
+const KEEP = 400;
 
 export class Api {
+  /** Every exchange of the test, oldest first (the last KEEP): the reproducer replays them. */
   readonly exchanges: Exchange[] = [];
+  /** Set while cleaning up: answers are returned as they are, nothing is judged. */
+  lenient = false;
+  /** HTTP requests sent, retries included. */
+  requests = 0;
+  /** Index in `exchanges` where cleanup began: a reproducer stops before it. */
+  cleanupFrom?: number;
 
   constructor(
-    private readonly request: APIRequestContext,
     readonly options: ApiOptions,
+    private readonly hooks: ApiHooks = plainHooks,
   ) {}
 
   get tenant(): string {
     return this.options.tenant;
   }
 
-  url(path: string, query?: Record<string, string | undefined>): string {
+  url(path: string, query?: SendOptions['query']): string {
     const u = new URL(path.replace(/^\//, ''), this.options.baseURL.replace(/\/?$/, '/'));
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, v);
+    const pairs = Array.isArray(query) ? query : Object.entries(query ?? {});
+    for (const [k, v] of pairs) if (v !== undefined) u.searchParams.append(k, v);
     return u.toString();
   }
 
@@ -70,36 +118,77 @@ export class Api {
   async send(method: string, path: string, opts: SendOptions = {}): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-    let data: Buffer | undefined;
+    let body: Buffer | undefined;
+    let rawBody: string | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] ??= 'application/json';
-      // A Buffer goes out byte for byte; a string with a JSON content type would be serialized once more.
-      data = Buffer.from(typeof opts.json === 'string' ? opts.json : JSON.stringify(opts.json));
+      body = Buffer.from(typeof opts.json === 'string' ? opts.json : JSON.stringify(opts.json));
+      if (typeof opts.json === 'string') rawBody = opts.json;
     } else if (opts.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      data = Buffer.from(new URLSearchParams(opts.form).toString());
+      rawBody = new URLSearchParams(opts.form).toString();
+      body = Buffer.from(rawBody);
+    } else if (opts.raw !== undefined) {
+      rawBody = opts.raw;
+      body = Buffer.from(opts.raw);
     }
     const url = this.url(path, opts.query);
-    const attempts = IDEMPOTENT.has(method) ? this.options.retries + 1 : 1;
-    let exchange: Exchange | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const res = await this.request.fetch(url, { method, headers, data, failOnStatusCode: false, maxRedirects: 0 });
-      const text = await res.text();
-      let json: unknown;
+    const title = `${method} ${redactUrl(url).replace(/^https?:\/\/[^/]+/, '')}`;
+    const outcome = await this.hooks.step(title, () => this.attempt(method, url, headers, body));
+    const { last, attempts } = outcome;
+    const exchange: Exchange = {
+      method,
+      url,
+      requestHeaders: headers,
+      requestBody: opts.json ?? opts.form ?? opts.raw,
+      rawBody,
+      status: 'network' in last ? 0 : last.status,
+      responseHeaders: 'network' in last ? {} : last.headers,
+      text: 'network' in last ? '' : last.text,
+      json: undefined,
+      attempts,
+    };
+    if (exchange.text.length) {
       try {
-        json = text.length ? JSON.parse(text) : undefined;
+        exchange.json = JSON.parse(exchange.text);
       } catch {
-        json = undefined;
+        exchange.json = undefined;
       }
-      exchange = { method, url, requestHeaders: headers, requestBody: opts.json ?? opts.form, status: res.status(), responseHeaders: res.headers(), text, json };
-      if (!TRANSIENT.has(res.status()) || attempt === attempts) break;
-      const retryAfter = Number(res.headers()['retry-after']);
-      await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(retryAfter) ? retryAfter * 1000 : 500 * attempt, 5000)));
     }
-    this.exchanges.push(exchange!);
-    if (this.exchanges.length > 50) this.exchanges.shift();
-    for (const key of ['access_token', 'refresh_token', 'saas_token']) registerSecret((exchange!.json as Record<string, unknown> | undefined)?.[key]);
-    return exchange!;
+    this.remember(exchange);
+    if (this.lenient) return exchange;
+    const what = `${method} ${redactUrl(url).replace(/^https?:\/\/[^/]+/, '')}`;
+    if ('network' in last) this.hooks.inconclusive(`${describeOutcome(last)} on ${what}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
+    const sc = isSessionContextOperation(exchange);
+    const persisted = [429, 502, 503, 504].includes(exchange.status) || (!sc && exchange.status >= 500);
+    if (persisted) {
+      this.hooks.inconclusive(`${describeOutcome(last)} persisted on ${what} after ${attempts} attempt${attempts > 1 ? 's' : ''}${exchange.text ? `: ${preview(redactText(exchange.text))}` : ''}`);
+    }
+    const violations = checkExchange(exchange, this.options.specVersion);
+    if (violations.length) this.hooks.violation(violations, exchange);
+    return exchange;
+  }
+
+  private async attempt(method: string, url: string, headers: Record<string, string>, body: Buffer | undefined) {
+    let last: RawResponse | NetworkFailure = { network: 'not sent' };
+    let attempts = 0;
+    for (let attempt = 1; attempt <= this.options.retries + 1; attempt++) {
+      attempts = attempt;
+      this.requests++;
+      last = await fetchOnce(url, { method, headers, body }, this.options.timeoutMs);
+      if (!mayRetry(method, last) || attempt > this.options.retries) break;
+      await new Promise((r) => setTimeout(r, retryDelay(last, attempt, this.options.retryCapMs)));
+    }
+    return { last, attempts };
+  }
+
+  private remember(x: Exchange): void {
+    this.exchanges.push(x);
+    if (this.exchanges.length > KEEP) this.exchanges.shift();
+    const json = x.json as Record<string, unknown> | undefined;
+    if (json && typeof json === 'object') {
+      for (const key of ['access_token', 'refresh_token', 'saas_token', 'accessToken', 'refreshToken', 'saasToken']) registerSecret(json[key]);
+    }
   }
 
   // ------------------------------------------------------------------ neighbours: tokens, sites, customers, carts

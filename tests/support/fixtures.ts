@@ -3,10 +3,12 @@
  * own bundled mock (so workers never share state); `mockSettings` is an option fixture a spec can override
  * with `test.use()` for the points where correct implementations differ.
  */
-import { test as base } from '@playwright/test';
-import { Api, describeExchange } from './api.js';
+import { test as base, type TestInfo } from '@playwright/test';
+import { Api, describeExchange, type ApiHooks } from './api.js';
 import { Flows } from './flows.js';
 import { baselineEntryFor } from './baseline.js';
+import { redactText } from './redact.js';
+import { reproducer } from './reproducer.js';
 import { liveTarget, mockTarget, targetKind, type TargetConfig } from './target.js';
 import type { MockSettings } from '../../mock/domain/types.js';
 
@@ -19,6 +21,29 @@ interface TestFixtures {
   api: Api;
   flows: Flows;
   baseline: void;
+}
+
+/** How the client reports into the running test: redacted steps, inconclusive skips, universal-check failures. */
+function hooksFor(testInfo: TestInfo): ApiHooks {
+  return {
+    step: (title, body) => base.step(title, body, { box: true }),
+    inconclusive(reason) {
+      const description = redactText(reason);
+      testInfo.annotations.push({ type: 'inconclusive', description });
+      testInfo.skip(true, `inconclusive: ${description}`);
+      throw new Error('unreachable');
+    },
+    violation(violations, x) {
+      for (const v of violations) {
+        const description = `${v.requirement}: ${v.text.split('\n')[0]}`;
+        if (!testInfo.annotations.some((a) => a.type === 'violation' && a.description === description)) {
+          testInfo.annotations.push({ type: 'violation', description });
+        }
+      }
+      x.failed = true;
+      throw new Error(`${violations.map((v) => `${v.requirement} violated: ${v.text}`).join('\n')}\n\n${describeExchange(x)}`);
+    },
+  };
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -40,13 +65,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  api: async ({ request, target }, use, testInfo) => {
+  api: async ({ target }, use, testInfo) => {
     testInfo.skip(target.missing.length > 0, `TARGET=live needs ${target.missing.join(', ')}: not set in the environment or .env`);
-    const api = new Api(request, { baseURL: target.baseURL, tenant: target.tenant, retries: target.retries });
+    const api = new Api(
+      { baseURL: target.baseURL, tenant: target.tenant, specVersion: target.specVersion, retries: target.retries, timeoutMs: target.timeoutMs, retryCapMs: target.retryCapMs },
+      hooksFor(testInfo),
+    );
     await use(api);
-    if (testInfo.status !== testInfo.expectedStatus && api.exchanges.length) {
-      // The last exchanges, redacted, so a failure can be read without re-running it.
+    api.lenient = true;
+    testInfo.annotations.push({ type: 'http-requests', description: String(api.requests) });
+    if (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped' && api.exchanges.length) {
+      // The last exchanges, redacted, so a failure can be read without re-running it, and a script that replays it.
       await testInfo.attach('exchanges.txt', { body: api.exchanges.slice(-8).map(describeExchange).join('\n\n'), contentType: 'text/plain' });
+      await testInfo.attach('reproducer.sh', { body: reproducer(testInfo.title, api.exchanges, target, api.cleanupFrom), contentType: 'text/x-shellscript' });
     }
   },
 
@@ -65,10 +96,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { auto: true },
   ],
 
-  flows: async ({ api, target }, use) => {
+  flows: async ({ api, target }, use, testInfo) => {
     const flows = new Flows(api, target);
     await use(flows);
-    await flows.cleanup();
+    // Teardown runs whether the test passed, failed or was skipped halfway: nothing is left behind.
+    const left = await flows.cleanup();
+    if (left.length) testInfo.annotations.push({ type: 'residue', description: redactText(left.join('; ')) });
   },
 });
 

@@ -3,10 +3,15 @@
  * everything the test created. Nothing here reaches into the mock.
  */
 import { test } from '@playwright/test';
-import type { Api, Exchange } from './api.js';
+import { describeExchange, type Api, type Exchange } from './api.js';
 import { expect } from './matchers.js';
 import type { TargetConfig } from './target.js';
-import { registerSecret } from './redact.js';
+import { redactText, registerSecret } from './redact.js';
+import { preview } from './universal.js';
+import { defaultSiteOf, type SiteData } from './derivation.js';
+
+/** A site as GET /site/{tenant}/sites answers it (the fields the suite reads). */
+export type Site = SiteData & { active?: boolean; availableCurrencies?: string[]; shipToCountries?: string[]; languages?: string[] };
 
 export interface SessionContext {
   sessionId: string;
@@ -40,9 +45,28 @@ export interface CustomerSession {
   login: Exchange;
 }
 
+/** The JSON body of an answer the test relies on; anything else is reported as what it is. */
+export function jsonBody<T>(x: Exchange, what: string): T {
+  if (x.json === undefined) {
+    const type = x.responseHeaders['content-type'] ?? 'no content type';
+    throw new Error(`${what}: expected JSON, got ${type}: ${preview(redactText(x.text)) || '(empty body)'}\n\n${describeExchange(x)}`);
+  }
+  return x.json as T;
+}
+
+interface TrackedSession {
+  sessionId: string;
+  /** Tokens that read this session's own context, newest first; a logged-out one is dropped. */
+  tokens: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class Flows {
   private readonly carts: { token: string; cartId: string }[] = [];
   private readonly customers: string[] = [];
+  /** Every session the test made or wrote to: cleanup removes the attributes written to them. */
+  private readonly sessions = new Map<string, TrackedSession>();
   private serviceTokenValue?: string;
 
   constructor(
@@ -54,29 +78,36 @@ export class Flows {
     return this.target.specVersion;
   }
 
-  /** The PATCH whitelist of the selected spec version. */
-  get whitelist(): string[] {
-    return this.specVersion === '2026-04'
-      ? ['siteCode', 'currency', 'targetLocation', 'language', 'context']
-      : ['siteCode', 'currency', 'targetLocation', 'context'];
+  private track(sessionId: string | undefined, token?: string): void {
+    if (!sessionId) return;
+    const s = this.sessions.get(sessionId) ?? { sessionId, tokens: [] };
+    if (token && !s.tokens.includes(token)) s.tokens.unshift(token);
+    this.sessions.set(sessionId, s);
+  }
+
+  /** A session id the management endpoints wrote to (PUT with upsert, say): cleanup covers it too. */
+  trackSession(sessionId: string): void {
+    this.track(sessionId);
   }
 
   async anonymous(params: Record<string, string | undefined> = {}): Promise<AnonymousSession> {
     const login = await this.api.anonymousLogin(this.target.storefrontClientId, params);
     expect(login, 'anonymous login').toHaveStatus(200);
-    const body = login.json as Record<string, string>;
+    const body = jsonBody<Record<string, string>>(login, 'anonymous login');
     // One live client reads session_id instead of sessionId (BEHAVIOUR.md §4): accept either.
     const sessionId = body.sessionId ?? body.session_id;
     expect(sessionId, 'anonymous login answers a session id').toBeTruthy();
+    this.track(sessionId, body.access_token);
     return { token: body.access_token, refreshToken: body.refresh_token, sessionId, login };
   }
 
   async createCart(token: string, extra: Record<string, unknown> = {}): Promise<string> {
     const sites = await this.sites(token);
-    const site = sites.find((s) => s.default) ?? sites[0];
+    // Any active site will do for a cart; the default one first.
+    const site = defaultSiteOf(sites) ?? sites.find((x) => x.active !== false) ?? sites[0];
     const res = await this.api.createCart(token, { siteCode: site?.code ?? 'main', currency: site?.currency ?? 'EUR', type: 'shopping', ...extra });
     expect(res, 'cart creation').toHaveStatus(201);
-    const cartId = (res.json as { cartId: string }).cartId;
+    const cartId = jsonBody<{ cartId: string }>(res, 'cart creation').cartId;
     this.carts.push({ token, cartId });
     return cartId;
   }
@@ -89,29 +120,58 @@ export class Flows {
     return { ...session, cartId };
   }
 
-  /** Live targets may be eventually consistent right after creation (BEHAVIOUR.md §3): a few bounded re-reads. */
-  async waitForContext(token: string): Promise<Exchange> {
-    const attempts = this.target.kind === 'live' ? 5 : 1;
-    let res: Exchange | undefined;
-    for (let i = 0; i < attempts; i++) {
-      res = await this.api.getOwnContext(token);
-      if (res.status !== 404) break;
-      await new Promise((r) => setTimeout(r, 400 * (i + 1)));
+  /**
+   * Reads until `done` holds or CONFORMANCE_PROPAGATION_MS has passed: a context the suite has just made exist may
+   * stay invisible for a while on a live tenant (BEHAVIOUR.md §3). The last answer is returned either way, so a
+   * lost write still fails, only later.
+   */
+  async poll(read: () => Promise<Exchange>, done: (x: Exchange) => boolean): Promise<Exchange> {
+    const until = Date.now() + this.target.propagationMs;
+    let res = await read();
+    for (let wait = 100; !done(res) && Date.now() < until; wait = Math.min(wait * 2, 1000)) {
+      await sleep(Math.min(wait, Math.max(0, until - Date.now())));
+      res = await read();
     }
-    expect(res!, 'the context exists once a cart exists').toHaveStatus(200);
-    return res!;
+    return res;
+  }
+
+  async waitForContext(token: string): Promise<Exchange> {
+    const res = await this.poll(() => this.api.getOwnContext(token), (x) => x.status !== 404);
+    expect(res, 'the context exists once a cart exists').toHaveStatus(200);
+    return res;
+  }
+
+  /** Whether the session has no context: only a 404 that lasts the whole propagation bound says so. */
+  async contextAbsent(token: string): Promise<{ absent: boolean; res: Exchange }> {
+    const until = Date.now() + this.target.propagationMs;
+    let res = await this.api.getOwnContext(token);
+    while (res.status === 404 && Date.now() < until) {
+      await sleep(Math.min(250, Math.max(0, until - Date.now())));
+      res = await this.api.getOwnContext(token);
+    }
+    return { absent: res.status === 404, res };
   }
 
   async context(token: string): Promise<SessionContext> {
-    const res = await this.api.getOwnContext(token);
+    const res = await this.poll(() => this.api.getOwnContext(token), (x) => x.status !== 404);
     expect(res, 'GET own context').toHaveStatus(200);
-    return res.json as SessionContext;
+    return jsonBody<SessionContext>(res, 'GET own context');
   }
 
-  async sites(token: string): Promise<{ code: string; default?: boolean; active?: boolean; currency?: string; availableCurrencies?: string[]; homeBase?: { address?: { country?: string } }; shipToCountries?: string[]; languages?: string[] }[]> {
+  /** The management view of a session whose context exists. */
+  async managedContext(sessionId: string): Promise<SessionContext> {
+    const service = await this.serviceToken();
+    const res = await this.poll(() => this.api.getContext(service, sessionId), (x) => x.status !== 404);
+    expect(res, 'management GET').toHaveStatus(200);
+    return jsonBody<SessionContext>(res, 'management GET');
+  }
+
+  async sites(token: string): Promise<Site[]> {
     const res = await this.api.sites(token);
     expect(res, 'site list').toHaveStatus(200);
-    return res.json as never;
+    const sites = jsonBody<Site[]>(res, 'site list');
+    expect(Array.isArray(sites), 'the site list is an array').toBe(true);
+    return sites;
   }
 
   requireCustomer(): { email: string; password: string } {
@@ -125,14 +185,16 @@ export class Flows {
     registerSecret(credentials.password);
     const login = await this.api.customerLogin(anon.token, credentials.email, credentials.password);
     expect(login, 'customer login').toHaveStatus(200);
-    const body = login.json as Record<string, string>;
+    const body = jsonBody<Record<string, string>>(login, 'customer login');
     // snake_case since 2025-06-05; the older camelCase names may still appear (BEHAVIOUR.md §4).
     const token = body.access_token ?? body.accessToken;
     const saasToken = body.saas_token ?? body.saasToken;
     registerSecret(token);
     registerSecret(saasToken);
     this.customers.push(token);
-    return { token, saasToken, sessionId: body.session_id ?? body.sessionId, anonymous: anon, login };
+    const sessionId = body.session_id ?? body.sessionId;
+    this.track(sessionId ?? anon.sessionId, token);
+    return { token, saasToken, sessionId, anonymous: anon, login };
   }
 
   requireService(): NonNullable<TargetConfig['service']> {
@@ -144,11 +206,24 @@ export class Flows {
   async serviceToken(): Promise<string> {
     if (this.serviceTokenValue) return this.serviceTokenValue;
     const { clientId, clientSecret } = this.requireService();
+    this.serviceTokenValue = await this.tokenFor(clientId, clientSecret, 'service token');
+    return this.serviceTokenValue;
+  }
+
+  /** A service token of the client without `sessioncontext.context_manage` (EMPORIX_LIMITED_CLIENT_ID). */
+  async limitedServiceToken(): Promise<string> {
+    const limited = this.target.limitedService;
+    test.skip(!limited, 'EMPORIX_LIMITED_CLIENT_ID and EMPORIX_LIMITED_CLIENT_SECRET are not set: no service client without sessioncontext.context_manage');
+    return this.tokenFor(limited!.clientId, limited!.clientSecret, 'service token without the scope');
+  }
+
+  private async tokenFor(clientId: string, clientSecret: string, what: string): Promise<string> {
     registerSecret(clientSecret);
     const res = await this.api.serviceToken(clientId, clientSecret);
-    expect(res, 'service token').toHaveStatus(200);
-    this.serviceTokenValue = (res.json as { access_token: string }).access_token;
-    return this.serviceTokenValue;
+    expect(res, what).toHaveStatus(200);
+    const token = jsonBody<{ access_token: string }>(res, what).access_token;
+    registerSecret(token);
+    return token;
   }
 
   /** Asserts that a rejected request left the context exactly as it was. */
@@ -161,11 +236,52 @@ export class Flows {
   forgetCustomer(token: string): void {
     const i = this.customers.indexOf(token);
     if (i >= 0) this.customers.splice(i, 1);
+    for (const s of this.sessions.values()) s.tokens = s.tokens.filter((t) => t !== token);
   }
 
-  /** Leaves nothing behind: carts deleted, customers logged out. Failures here are not the test's result. */
-  async cleanup(): Promise<void> {
-    for (const { token, cartId } of this.carts.splice(0)) await this.api.deleteCart(token, cartId).catch(() => undefined);
-    for (const token of this.customers.splice(0)) await this.api.customerLogout(token).catch(() => undefined);
+  /**
+   * Leaves nothing behind, whatever state the test stopped in: attributes written to the test's sessions are
+   * deleted, carts deleted, customers logged out. Nothing here judges the target; it answers what it could not undo.
+   */
+  async cleanup(): Promise<string[]> {
+    this.api.lenient = true;
+    this.api.cleanupFrom ??= this.api.exchanges.length;
+    const left: string[] = [];
+    for (const session of this.sessions.values()) {
+      const remaining = await this.clearAttributes(session).catch(() => ['(cleanup failed)']);
+      if (remaining.length) left.push(`session ${session.sessionId} keeps attribute(s) ${remaining.join(', ')}`);
+    }
+    for (const { token, cartId } of this.carts.splice(0)) {
+      const res = await this.api.deleteCart(token, cartId).catch(() => undefined);
+      if (!res || res.status >= 300) left.push(`cart ${cartId} not deleted (${res?.status ?? 'no answer'})`);
+    }
+    for (const token of this.customers.splice(0)) {
+      const res = await this.api.customerLogout(token).catch(() => undefined);
+      if (!res || res.status >= 300) left.push(`a customer session not logged out (${res?.status ?? 'no answer'})`);
+    }
+    return left;
+  }
+
+  /** Deletes each attribute by name (own token first, then the management endpoints); answers what is left. */
+  private async clearAttributes(session: TrackedSession): Promise<string[]> {
+    const service = this.target.service ? await this.serviceToken().catch(() => undefined) : undefined;
+    const read = async (): Promise<Record<string, unknown> | undefined> => {
+      for (const token of session.tokens) {
+        const res = await this.api.getOwnContext(token);
+        if (res.status === 200) return ((res.json as SessionContext | undefined)?.context ?? {}) as Record<string, unknown>;
+      }
+      if (!service) return undefined;
+      const res = await this.api.getContext(service, session.sessionId);
+      return res.status === 200 ? (((res.json as SessionContext | undefined)?.context ?? {}) as Record<string, unknown>) : undefined;
+    };
+    let context = await read();
+    if (!context || Object.keys(context).length === 0) return [];
+    for (const name of Object.keys(context)) {
+      const token = session.tokens[0];
+      const res = token ? await this.api.deleteOwnAttribute(token, encodeURIComponent(name)) : undefined;
+      if ((!res || res.status !== 204) && service) await this.api.deleteAttribute(service, session.sessionId, encodeURIComponent(name));
+    }
+    context = await read();
+    return context ? Object.keys(context) : [];
   }
 }

@@ -26,6 +26,7 @@ export const expect = base.extend({
     const pass = isExchange(received) && received.json === undefined ? false : validate(value);
     const detail = isExchange(received) ? `\n\n${describeExchange(received)}` : `\n\nvalue: ${JSON.stringify(value)}`;
     const why = isExchange(received) && received.json === undefined ? '  the body is empty or not JSON' : formatErrors(validate.errors);
+    if (!pass && isExchange(received) && !this.isNot) received.failed = true;
     return {
       pass,
       name: 'toMatchSchema',
@@ -37,6 +38,7 @@ export const expect = base.extend({
   /** The exchange answered the given status, status class ('2xx', '4xx') or one of several statuses. */
   toHaveStatus(received: Exchange, want: StatusExpectation, because?: string) {
     const pass = statusMatches(received.status, want);
+    if (pass === this.isNot) received.failed = true;
     return {
       pass,
       name: 'toHaveStatus',

@@ -1,8 +1,9 @@
 /**
- * Keeps secrets out of every failure message and attachment: header values, token-bearing query parameters
- * and body fields are masked by name, and every secret value the suite has seen is masked wherever it appears.
+ * Keeps secrets out of everything a run writes. Header values, token-bearing query parameters and body fields are
+ * masked by name; every secret value the suite has seen (tokens received, passwords and client secrets configured)
+ * is masked wherever it appears, whatever field or message carries it.
  */
-const SECRET_HEADERS = new Set(['authorization', 'saas-token', 'cookie', 'set-cookie']);
+const SECRET_HEADERS = new Set(['authorization', 'saas-token', 'cookie', 'set-cookie', 'proxy-authorization']);
 const SECRET_KEYS = new Set([
   'access_token',
   'refresh_token',
@@ -14,18 +15,35 @@ const SECRET_KEYS = new Set([
   'client_secret',
   'password',
 ]);
-const MASK = '***';
+export const MASK = '***';
 
+/** Every secret value seen in this worker, longest first when masking, so a token inside another is masked whole. */
 const knownSecrets = new Set<string>();
+let ordered: string[] | undefined;
 
 /** Registers a value that must never be printed (tokens received, passwords and secrets configured). */
 export function registerSecret(value: unknown): void {
-  if (typeof value === 'string' && value.length >= 6) knownSecrets.add(value);
+  if (typeof value !== 'string' || value.length < 6 || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  // Whatever a transport or a message escapes, the escaped spelling must be masked too.
+  for (const variant of [encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]) {
+    if (variant !== value) knownSecrets.add(variant);
+  }
+  ordered = undefined;
+}
+
+export function isSecretName(name: string): boolean {
+  return SECRET_KEYS.has(name) || SECRET_HEADERS.has(name.toLowerCase());
+}
+
+export function secrets(): readonly string[] {
+  ordered ??= [...knownSecrets].sort((a, b) => b.length - a.length);
+  return ordered;
 }
 
 export function redactText(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) out = out.split(secret).join(MASK);
+  for (const secret of secrets()) if (out.includes(secret)) out = out.split(secret).join(MASK);
   return out;
 }
 
@@ -44,7 +62,9 @@ export function redactUrl(url: string): string {
     for (const key of [...u.searchParams.keys()]) {
       if (SECRET_KEYS.has(key)) u.searchParams.set(key, MASK);
     }
-    return redactText(u.toString());
+    u.username = '';
+    u.password = '';
+    return redactText(u.toString()).replaceAll(encodeURIComponent(MASK), MASK);
   } catch {
     return redactText(url);
   }

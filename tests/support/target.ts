@@ -17,26 +17,45 @@ export interface TargetConfig {
   tenant: string;
   storefrontClientId: string;
   service?: Credentials;
+  /** A service client without sessioncontext.context_manage, for the scope tests (optional on a live target). */
+  limitedService?: Credentials;
   customer?: { email: string; password: string };
   specVersion: SpecVersion;
   /** Required variables that are not set; every test is skipped naming them. */
   missing: string[];
-  /** Bounded retries of transient gateway answers: only worth it on a live target. */
+  /** Extra attempts for transient answers (429, 502, 503, 504, network failures). */
   retries: number;
+  /** Per-request timeout in ms (CONFORMANCE_REQUEST_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Longest wait between attempts in ms, whatever Retry-After says (CONFORMANCE_RETRY_CAP_MS). */
+  retryCapMs: number;
+  /**
+   * How long a context the suite has just made exist may stay invisible to reads (CONFORMANCE_PROPAGATION_MS):
+   * reads are polled for that long before the suite concludes it is absent. It only delays a verdict.
+   */
+  propagationMs: number;
   /** Present on the bundled mock only: what it was seeded with and how it is set. */
-  mock?: { seed: Seed; settings: MockSettings; noScopeService?: Credentials };
+  mock?: { seed: Seed; settings: MockSettings };
 }
 
-export const LIVE_VARIABLES = [
-  'EMPORIX_API_URL',
-  'EMPORIX_TENANT',
-  'EMPORIX_STOREFRONT_CLIENT_ID',
-  'EMPORIX_CLIENT_ID',
-  'EMPORIX_CLIENT_SECRET',
-  'EMPORIX_CUSTOMER_EMAIL',
-  'EMPORIX_CUSTOMER_PASSWORD',
-  'SPEC_VERSION',
-] as const;
+/** A non-negative integer from the environment, or the default; a bad value is a configuration error. */
+export function msFrom(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (or retries); got "${raw}"`);
+  return n;
+}
+
+function timing(env: Record<string, string | undefined>, live: boolean) {
+  return {
+    retries: msFrom(env, 'CONFORMANCE_RETRIES', 3),
+    timeoutMs: msFrom(env, 'CONFORMANCE_REQUEST_TIMEOUT_MS', live ? 10_000 : 5_000),
+    retryCapMs: msFrom(env, 'CONFORMANCE_RETRY_CAP_MS', 5_000),
+    // The bundled mock makes a context visible at once; a live tenant may lag (BEHAVIOUR.md §3).
+    propagationMs: msFrom(env, 'CONFORMANCE_PROPAGATION_MS', live ? 5_000 : 0),
+  };
+}
 
 export function targetKind(env = process.env): 'mock' | 'live' {
   return env.TARGET === 'live' ? 'live' : 'mock';
@@ -51,6 +70,8 @@ export function liveTarget(env = process.env): TargetConfig {
   const missing = ['EMPORIX_API_URL', 'EMPORIX_TENANT', 'EMPORIX_STOREFRONT_CLIENT_ID'].filter((n) => !get(n));
   const clientId = get('EMPORIX_CLIENT_ID');
   const clientSecret = get('EMPORIX_CLIENT_SECRET');
+  const limitedId = get('EMPORIX_LIMITED_CLIENT_ID');
+  const limitedSecret = get('EMPORIX_LIMITED_CLIENT_SECRET');
   const email = get('EMPORIX_CUSTOMER_EMAIL');
   const password = get('EMPORIX_CUSTOMER_PASSWORD');
   return {
@@ -59,14 +80,15 @@ export function liveTarget(env = process.env): TargetConfig {
     tenant: get('EMPORIX_TENANT') ?? '',
     storefrontClientId: get('EMPORIX_STOREFRONT_CLIENT_ID') ?? '',
     service: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    limitedService: limitedId && limitedSecret ? { clientId: limitedId, clientSecret: limitedSecret } : undefined,
     customer: email && password ? { email, password } : undefined,
     specVersion: specVersionFrom(env),
     missing,
-    retries: 2,
+    ...timing(env, true),
   };
 }
 
-export function mockTarget(url: string, seed: Seed, settings: MockSettings): TargetConfig {
+export function mockTarget(url: string, seed: Seed, settings: MockSettings, env = process.env): TargetConfig {
   const tenant = seed.tenants[0];
   const [service, noScope] = [
     tenant.serviceClients.find((c) => c.scopes.includes('sessioncontext.context_manage')),
@@ -79,10 +101,11 @@ export function mockTarget(url: string, seed: Seed, settings: MockSettings): Tar
     tenant: tenant.name,
     storefrontClientId: tenant.storefrontClientIds[0],
     service: service && { clientId: service.clientId, clientSecret: service.clientSecret },
+    limitedService: noScope && { clientId: noScope.clientId, clientSecret: noScope.clientSecret },
     customer: customer && { email: customer.email, password: customer.password },
     specVersion: settings.specVersion,
     missing: [],
-    retries: 0,
-    mock: { seed, settings, noScopeService: noScope && { clientId: noScope.clientId, clientSecret: noScope.clientSecret } },
+    ...timing(env, false),
+    mock: { seed, settings },
   };
 }

@@ -1,0 +1,301 @@
+/**
+ * fast-check generators of hostile and odd input for the Session Context write operations (issue 10 §2), and
+ * what a generated request is: a plain value that prints as a readable request and renders to the exact bytes sent.
+ *
+ * A version is generated as an intent relative to the stored one (current, stale, future, a raw JSON token such as
+ * `3.0`), resolved when the request is sent: a replayed counterexample means the same thing against a new session.
+ */
+import fc from 'fast-check';
+
+export type SpecVersion = '2026-04' | '2022-11';
+
+/** A metadata.version as sent. `raw` is a JSON number token written verbatim (`{v}` is the stored version). */
+export type VersionSpec =
+  | { kind: 'current' }
+  | { kind: 'delta'; delta: number }
+  | { kind: 'raw'; token: string }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'string-of-current' }
+  | { kind: 'absent' };
+
+/** What stands where `metadata` belongs, under which key. */
+export type MetadataSpec =
+  | { kind: 'object'; key: string; version: VersionSpec; extra: Record<string, unknown> }
+  | { kind: 'value'; key: string; value: unknown }
+  | { kind: 'absent' };
+
+export interface ObjectBody {
+  kind: 'object';
+  /** Fields other than metadata, in order. */
+  fields: [string, unknown][];
+  metadata: MetadataSpec;
+}
+
+export type BodySpec = ObjectBody | { kind: 'json'; value: unknown } | { kind: 'text'; text: string };
+
+/** Names the documents leave open or that need care: each may round-trip or be refused with a 4xx (SC-INPUT-01). */
+export const AWKWARD_NAMES = [
+  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__',
+  'a.b', 'a..b', '.', '..', 'a/b', '/', 'a%2Fb', '%2F', 'a%20b', '%', '%%', '100%', 'a+b', 'a b', ' lead', 'trail ',
+  'a;b', 'a?b', 'a#b', 'a&b=c', 'a\\b', 'ü', 'größe', 'ключ', '键', '🛒', 'e\u0301', '\u200b', 'tab\there', 'null',
+  'undefined', 'true', '0', '-1', '$where', '{{x}}', '<b>', "a'b", 'a"b', 'metadata', 'context', 'sessionId',
+];
+
+/** Plain names: letters, digits, `_` and `-`. Any implementation must round-trip these. */
+export const plainName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/);
+
+/** A name that reaches the server only through percent-encoding or tolerance; 4xx is acceptable for these. */
+export function encodingOpen(name: string): boolean {
+  return (
+    name === '.' || name === '..' || name.trim() !== name || name.length === 0 || name.length > 512 ||
+    /[/\\%;\u0000-\u001f\u007f]/.test(name)
+  );
+}
+
+/** Plain ASCII identifiers are what every implementation must store and delete by name. */
+export function isPlainName(name: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name) && !['__proto__', 'constructor', 'prototype'].includes(name);
+}
+
+const unicodeName = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
+const longName = fc.tuple(fc.constantFrom('k', 'ü', '%', 'a/'), fc.integer({ min: 200, max: 2000 })).map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n));
+const percentName = fc.tuple(plainName, fc.constantFrom('%2F', '%20', '%25', '%', '%zz', '%C3%BC', '%2e%2e')).map(([a, b]) => `${a}${b}`);
+
+/** Attribute names of every kind the issue lists: plain, unicode, long, percent-encoded-looking, prototype-named. */
+export const attributeName: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: plainName },
+  { weight: 3, arbitrary: fc.constantFrom(...AWKWARD_NAMES) },
+  { weight: 2, arbitrary: unicodeName },
+  { weight: 1, arbitrary: percentName },
+  { weight: 1, arbitrary: longName },
+);
+
+/** Deeply nested object: {level: {level: … value}}. */
+export const deepObject = fc.tuple(fc.integer({ min: 2, max: 120 }), fc.oneof(fc.string({ maxLength: 8 }), fc.constant({}))).map(([depth, leaf]) => {
+  let v: unknown = leaf;
+  for (let i = 0; i < depth; i++) v = { level: v };
+  return v as Record<string, unknown>;
+});
+
+/** Wide object: many keys. */
+export const wideObject = fc.integer({ min: 20, max: 400 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`])));
+
+/** Valid attribute values: strings and objects (the spec's example and ContextAttribute allow both, §1). */
+export const attributeValue: fc.Arbitrary<string | Record<string, unknown>> = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 20 }) },
+  { weight: 4, arbitrary: fc.dictionary(plainName, fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 4, noNullPrototype: true }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
+  { weight: 1, arbitrary: deepObject },
+  { weight: 1, arbitrary: wideObject },
+  { weight: 1, arbitrary: fc.integer({ min: 5000, max: 70_000 }).map((n) => 'x'.repeat(n)) },
+);
+
+/** Every JSON type, including the ones an object field never takes. */
+export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 12 }),
+  fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 })), { maxLength: 4 }),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+
+/** Non-object bodies: where an object belongs, arrays and scalars. */
+export const nonObjectJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 12 }), fc.constant([]),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { minLength: 1, maxLength: 3 }),
+);
+
+/** Key case variants of a name: the exact name, upper, lower, capitalised, or random case. */
+export function caseOf(name: string): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant(name) },
+    { weight: 1, arbitrary: fc.constant(name.toUpperCase()) },
+    { weight: 1, arbitrary: fc.constant(name.toLowerCase()) },
+    { weight: 1, arbitrary: fc.constant(name[0].toUpperCase() + name.slice(1)) },
+    { weight: 1, arbitrary: fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((up) => [...name].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join('')) },
+  );
+}
+
+export const versionSpec: fc.Arbitrary<VersionSpec> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<VersionSpec>({ kind: 'current' }) },
+  { weight: 2, arbitrary: fc.constantFrom(-1, 1, -2, 2, 7, -1000).map((delta): VersionSpec => ({ kind: 'delta', delta })) },
+  { weight: 2, arbitrary: fc.constantFrom('{v}.0', '{v}e0', '{v}.5', '-{v}', '1e400', '-1e400', '99999999999999999999', '-0', '0', '9007199254740993', '-9223372036854775809').map((token): VersionSpec => ({ kind: 'raw', token })) },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, '', 'abc', 'v1', [], {}, [1], { value: 1 }).map((value): VersionSpec => ({ kind: 'json', value })) },
+  { weight: 1, arbitrary: fc.constant<VersionSpec>({ kind: 'string-of-current' }) },
+  { weight: 1, arbitrary: fc.constant<VersionSpec>({ kind: 'absent' }) },
+);
+
+const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+
+export const metadataSpec: fc.Arbitrary<MetadataSpec> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ key: fc.constant('metadata'), version: versionSpec, extra: fc.record({ createdAt: isoDate, modifiedAt: isoDate }, { requiredKeys: [] }) }).map((m): MetadataSpec => ({ kind: 'object', ...m })) },
+  { weight: 1, arbitrary: fc.record({ key: caseOf('metadata').filter((k) => k !== 'metadata'), version: fc.constant<VersionSpec>({ kind: 'current' }), extra: fc.constant({}) }).map((m): MetadataSpec => ({ kind: 'object', ...m })) },
+  { weight: 1, arbitrary: nonObjectJson.map((value): MetadataSpec => ({ kind: 'value', key: 'metadata', value })) },
+  { weight: 1, arbitrary: fc.constant<MetadataSpec>({ kind: 'absent' }) },
+);
+
+/** Values of the target's own sites: what every implementation, validating or not, must accept (§6, SC-DERIVE-VALIDATE-01). */
+export interface SiteValues {
+  siteCode: string[];
+  currency: string[];
+  targetLocation: string[];
+  language: string[];
+}
+
+export function siteValuesOf(sites: { code: string; currency?: string; availableCurrencies?: string[]; homeBase?: { address?: { country?: string } }; shipToCountries?: string[]; languages?: string[]; defaultLanguage?: string }[]): SiteValues {
+  const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => typeof x === 'string' && x.length > 0))];
+  return {
+    siteCode: uniq(sites.map((s) => s.code)),
+    currency: uniq(sites.flatMap((s) => [s.currency, ...(s.availableCurrencies ?? [])])),
+    targetLocation: uniq(sites.flatMap((s) => [s.homeBase?.address?.country, ...(s.shipToCountries ?? [])])),
+    language: uniq(sites.flatMap((s) => [s.defaultLanguage, ...(s.languages ?? [])])),
+  };
+}
+
+const SESSION_FIELDS = ['siteCode', 'currency', 'targetLocation', 'language'] as const;
+export const PROTECTED_FIELDS = ['sessionId', 'customerId', 'cartId'] as const;
+
+/** A value for a session field: mostly a site's own, sometimes any string, sometimes the wrong JSON type. */
+function fieldValue(field: (typeof SESSION_FIELDS)[number], sites: SiteValues): fc.Arbitrary<unknown> {
+  const own = sites[field].length ? fc.constantFrom(...sites[field]) : fc.constant('DE');
+  return fc.oneof(
+    { weight: 6, arbitrary: own },
+    { weight: 1, arbitrary: fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom('xx', 'ZZZ', 'eur', 'de_DE', ' ', '🛒', 'a'.repeat(300))) },
+    { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}), fc.constant(['EUR'])) },
+  );
+}
+
+/** A `context` map value: valid maps mostly (awkward names included), then empty, null, wrong-typed values and non-objects. */
+export const contextMap: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 6, arbitrary: fc.uniqueArray(fc.tuple(fc.oneof({ weight: 4, arbitrary: plainName }, { weight: 1, arbitrary: attributeName }), attributeValue), { maxLength: 4, selector: ([k]) => k }).map((entries) => objectOf(entries)) },
+  { weight: 2, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.dictionary(plainName, fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant([1, 2])), { minKeys: 1, maxKeys: 2, noNullPrototype: true }) },
+  { weight: 1, arbitrary: nonObjectJson.filter((v) => v !== null) },
+);
+
+/** A plain object from entries, with `__proto__` and friends as own data properties. */
+export function objectOf(entries: [string, unknown][]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+/** Fields that are not whitelisted: protected ones, case variants of known ones, and unknown names with any value. */
+function otherField(): fc.Arbitrary<[string, unknown]> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...PROTECTED_FIELDS), fc.oneof({ weight: 3, arbitrary: fc.constantFrom('forged-1', '00000000-0000-0000-0000-000000000000', 'C0000000', 'cart-forged') }, { weight: 1, arbitrary: anyJson })) },
+    { weight: 2, arbitrary: fc.constantFrom('siteCode', 'currency', 'targetLocation', 'language', 'context', 'sessionId', 'cartId', 'customerId').chain((f) => caseOf(f).filter((k) => k !== f)).chain((k) => fc.tuple(fc.constant(k), fc.oneof(fc.constantFrom('GB', 'USD', 'uk', 'es'), fc.constant({ forged: 'x' })))) },
+    { weight: 2, arbitrary: fc.tuple(plainName.filter((k) => !['siteCode', 'currency', 'targetLocation', 'language', 'context', 'metadata', ...PROTECTED_FIELDS].includes(k)), anyJson) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('deep', 'wide'), fc.oneof(deepObject, wideObject)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('createdAt', 'modifiedAt', 'version'), fc.oneof(isoDate, fc.integer())) },
+  );
+}
+
+/** Bodies for PATCH /me/context and PUT: mostly objects with any mix of whitelisted, protected and unknown keys. */
+export function writeBody(sites: SiteValues): fc.Arbitrary<BodySpec> {
+  const whitelisted = fc.oneof(
+    ...SESSION_FIELDS.map((f) => fc.tuple(fc.constant<string>(f), fieldValue(f, sites))),
+    fc.tuple(fc.constant('context'), contextMap),
+  );
+  const object = fc
+    .record({
+      fields: fc.uniqueArray(fc.oneof({ weight: 3, arbitrary: whitelisted }, { weight: 2, arbitrary: otherField() }), { maxLength: 7, selector: ([k]) => k }),
+      metadata: metadataSpec,
+    })
+    .map(({ fields, metadata }): BodySpec => ({ kind: 'object', fields: fields.filter(([k]) => metadata.kind === 'absent' || k !== metadata.key), metadata }));
+  return fc.oneof(
+    { weight: 14, arbitrary: object },
+    { weight: 1, arbitrary: nonObjectJson.map((value): BodySpec => ({ kind: 'json', value })) },
+    { weight: 1, arbitrary: fc.constantFrom('{', '{"metadata":', 'not json', '', '{"metadata":{"version":1}}}', '\u0000').map((text): BodySpec => ({ kind: 'text', text })) },
+  );
+}
+
+/** Bodies for the attribute POSTs: {key, value} mostly valid, then wrong-typed keys and values, extras, non-objects. */
+export function attributeBody(): fc.Arbitrary<BodySpec> {
+  const key = fc.oneof({ weight: 10, arbitrary: attributeName }, { weight: 1, arbitrary: fc.oneof(fc.constant(''), fc.constant(null), fc.integer(), fc.boolean(), fc.constant({}), fc.constant(['a'])) });
+  const value = fc.oneof({ weight: 10, arbitrary: attributeValue }, { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant([]), fc.constant(['a'])) });
+  const object = fc
+    .record({
+      key: fc.option(key, { freq: 12, nil: undefined }),
+      value: fc.option(value, { freq: 12, nil: undefined }),
+      extra: fc.array(fc.oneof(fc.tuple(fc.constantFrom('metadata'), fc.constant({ version: 1 })), fc.tuple(fc.constantFrom('Key', 'KEY', 'Value', 'unknown', 'sessionId'), anyJson)), { maxLength: 2 }),
+    })
+    .map(({ key, value, extra }): BodySpec => {
+      const fields: [string, unknown][] = [];
+      if (key !== undefined) fields.push(['key', key]);
+      if (value !== undefined) fields.push(['value', value]);
+      for (const [k, v] of extra) if (!fields.some(([f]) => f === k)) fields.push([k, v]);
+      return { kind: 'object', fields, metadata: { kind: 'absent' } };
+    });
+  return fc.oneof(
+    { weight: 14, arbitrary: object },
+    { weight: 1, arbitrary: nonObjectJson.map((v): BodySpec => ({ kind: 'json', value: v })) },
+    { weight: 1, arbitrary: fc.constantFrom('{', 'key=a&value=b', '').map((text): BodySpec => ({ kind: 'text', text })) },
+  );
+}
+
+/** Content types other than JSON are rare but present: the server must refuse them or read them as JSON. */
+export const contentType = fc.oneof(
+  { weight: 12, arbitrary: fc.constant('application/json') },
+  { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/JSON', 'application/merge-patch+json', 'text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream') },
+);
+
+/** Query strings with repeated and odd parameters. */
+export const oddQuery = fc.constantFrom('', 'upsert=true', 'upsert=false', 'upsert=true&upsert=false', 'upsert=false&upsert=true', 'upsert=TRUE', 'upsert=', 'upsert', 'x=1&x=2', 'sessionId=forged&sessionId=forged2', 'version=1&version=2', 'tenant=othertenant');
+
+// ------------------------------------------------------------------ rendering
+
+const MARK = '\u0000VERSION\u0000';
+
+/** The JSON token sent for a version intent, given the stored version `v`. */
+export function versionToken(spec: VersionSpec, v: number): string | undefined {
+  switch (spec.kind) {
+    case 'current':
+      return String(v);
+    case 'delta':
+      return String(v + spec.delta);
+    case 'raw':
+      return spec.token.replaceAll('{v}', String(v));
+    case 'json':
+      return JSON.stringify(spec.value);
+    case 'string-of-current':
+      return JSON.stringify(String(v));
+    case 'absent':
+      return undefined;
+  }
+}
+
+/** The exact text sent for a body, given the stored version (undefined when there is none yet: 1 is used). */
+export function renderBody(body: BodySpec, version = 1): string {
+  if (body.kind === 'text') return body.text;
+  if (body.kind === 'json') return JSON.stringify(body.value);
+  const entries: [string, unknown][] = [...body.fields];
+  const m = body.metadata;
+  if (m.kind === 'value') entries.push([m.key, m.value]);
+  if (m.kind === 'object') {
+    const token = versionToken(m.version, version);
+    const meta: [string, unknown][] = token === undefined ? [] : [['version', MARK]];
+    entries.push([m.key, objectOf([...meta, ...Object.entries(m.extra)])]);
+    return JSON.stringify(objectOf(entries)).replace(JSON.stringify(MARK), token ?? '');
+  }
+  return JSON.stringify(objectOf(entries));
+}
+
+/** What a JSON parser makes of the body sent (undefined when it is not JSON). */
+export function parsedBody(body: BodySpec, version = 1): unknown {
+  try {
+    return JSON.parse(renderBody(body, version));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A body as a person reads it in a failure: the JSON sent, shortened where long. */
+export function showBody(body: BodySpec, version = 1): string {
+  const text = renderBody(body, version);
+  return text.length > 600 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
+}
+
+/** True when the JSON text holds a key a prototype-pollution guard may refuse (`__proto__`, `constructor`). */
+export function hasPrototypeKey(text: string): boolean {
+  return /"(__proto__|constructor|prototype)"\s*:/.test(text);
+}
