@@ -4,7 +4,8 @@
  *   catalogue and docs/SPECIFICATION.md, the suite with TARGET=live against a standalone `npm run mock`, and the
  *   deviation matrix. Prints one closing line with the totals.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { stagingCheck, type StagingOptions } from './staging-check.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -36,8 +37,6 @@ function suite(label: string, env: Record<string, string>, project = 'conformanc
   addStats(label);
 }
 
-let standalone: ChildProcess | undefined;
-
 /**
  * The expected-failures baseline works both ways: a listed failure does not fail the run, and a listed
  * requirement that passes fails it as stale.
@@ -61,30 +60,26 @@ function baselineCheck(): void {
 }
 
 function finish(code: number): never {
-  standalone?.kill();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nnpm test ${code === 0 ? 'passed' : 'FAILED'} in ${seconds}s; reports under reports/`);
   console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(code);
 }
 
-/** Starts `npm run mock` on a free port, as a storefront developer would, and answers its URL. */
-async function startStandaloneMock(): Promise<string> {
-  const child = spawn('npx', ['tsx', 'mock/cli.ts', '--port', '0', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  standalone = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the standalone mock did not start within 20 s')), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the standalone mock exited with ${code}`)));
-  });
+/**
+ * The staging promises, each against a standalone mock in its own process group (scripts/staging-check.ts):
+ * a plain live-mode run, one under the combined real-world conditions, and a leak hunt where tests fail on purpose
+ * (a deviation) under network faults. Each must end with 0 leaks, 0 residue (faithful mock) and 0 false failures.
+ */
+async function staging(title: string, options: StagingOptions): Promise<void> {
+  console.log(`\n=== ${title}`);
+  const r = await stagingCheck(options);
+  totals.passed += r.passed;
+  totals.skipped += r.skipped + r.inconclusive;
+  if (!r.ok) {
+    totals.failed += Math.max(1, r.failed);
+    finish(1);
+  }
 }
 
 async function main(): Promise<void> {
@@ -101,24 +96,18 @@ async function main(): Promise<void> {
 
   baselineCheck();
 
-  const seed = JSON.parse(readFileSync(`${root}fixtures/mock-seed.json`, 'utf8'));
-  const tenant = seed.tenants[0];
-  const customer = tenant.customers.find((c: { email: string }) => c.email.startsWith('test.customer'));
-  const url = await startStandaloneMock();
-  console.log(`\nstandalone mock at ${url}`);
-  suite('live-against-mock', {
-    TARGET: 'live',
-    EMPORIX_API_URL: url,
-    EMPORIX_TENANT: tenant.name,
-    EMPORIX_STOREFRONT_CLIENT_ID: tenant.storefrontClientIds[0],
-    EMPORIX_CLIENT_ID: tenant.serviceClients[0].clientId,
-    EMPORIX_CLIENT_SECRET: tenant.serviceClients[0].clientSecret,
-    EMPORIX_CUSTOMER_EMAIL: customer.email,
-    EMPORIX_CUSTOMER_PASSWORD: customer.password,
-    SPEC_VERSION: '2026-04',
+  await staging('live mode against a standalone mock: leaks, residue, verdicts', { label: 'live-against-mock', conditions: {} });
+  await staging('live mode under latency 40 ms, rate limit 3 %, gateway errors 3 %, context lag 300 ms', {
+    label: 'live-conditions',
+    conditions: { MOCK_LATENCY: '40', MOCK_RATE_LIMIT: '0.03', MOCK_GATEWAY_ERRORS: '0.03', MOCK_CONTEXT_LAG: '300' },
   });
-  standalone?.kill();
-  standalone = undefined;
+  // Failing tests print answers, exchanges and reproducers; network resets make Playwright-level errors likely.
+  await staging('secrets on failure paths: a deviating mock with network resets and gateway errors', {
+    label: 'leak-hunt',
+    conditions: { MOCK_NETWORK_RESETS: '0.02', MOCK_GATEWAY_ERRORS: '0.02' },
+    deviation: 'refresh-token-reused',
+    expectFailures: true,
+  });
 
   if (existsSync(`${root}scripts/verify-deviations.ts`) && process.env.SKIP_DEVIATIONS !== '1') {
     run('deviation matrix', 'npx', ['tsx', 'scripts/verify-deviations.ts']);

@@ -61,11 +61,12 @@ test.describe('session lifecycle', () => {
     const first = await api.anonymousRefresh(target.storefrontClientId, anonymous.refreshToken);
     expect(first).toHaveStatus(200);
     const rotated = (first.json as { refresh_token: string }).refresh_token;
-    expect(rotated, 'a refresh token is answered').toEqual(expect.any(String));
-    expect(rotated, 'the refresh token rotates').not.toBe(anonymous.refreshToken);
+    // Compared as booleans: a matcher would print the tokens themselves, and they are still valid.
+    expect(typeof rotated === 'string' && rotated.length > 0, 'a refresh token is answered').toBe(true);
+    expect(rotated === anonymous.refreshToken, 'the refresh token rotates').toBe(false);
     // The rotated token is the one to use next, and it rotates again.
     const second = await api.anonymousRefresh(target.storefrontClientId, rotated);
     expect(second).toHaveStatus(200);
-    expect((second.json as { refresh_token: string }).refresh_token).not.toBe(rotated);
+    expect((second.json as { refresh_token: string }).refresh_token === rotated, 'the refresh token rotates again').toBe(false);
   });
 });

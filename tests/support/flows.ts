@@ -276,12 +276,23 @@ export class Flows {
     };
     let context = await read();
     if (!context || Object.keys(context).length === 0) return [];
+    const token = session.tokens[0];
     for (const name of Object.keys(context)) {
-      const token = session.tokens[0];
-      const res = token ? await this.api.deleteOwnAttribute(token, encodeURIComponent(name)) : undefined;
-      if ((!res || res.status !== 204) && service) await this.api.deleteAttribute(service, session.sessionId, encodeURIComponent(name));
+      // `.` and `..` would be resolved away as path segments unless their dots are encoded too.
+      for (const encoded of [...new Set([encodeURIComponent(name), encodeURIComponent(name).replace(/\./g, '%2E')])]) {
+        const res = token ? await this.api.deleteOwnAttribute(token, encoded) : undefined;
+        if (res?.status === 204) break;
+        if (service && (await this.api.deleteAttribute(service, session.sessionId, encoded)).status === 204) break;
+      }
     }
     context = await read();
+    if (context && Object.keys(context).length && token) {
+      // A name no path can carry: PATCH replaces the whole map (BEHAVIOUR.md §2), so an empty one clears it.
+      const current = await this.api.getOwnContext(token);
+      const version = (current.json as SessionContext | undefined)?.metadata?.version;
+      if (current.status === 200 && typeof version === 'number') await this.api.patchOwnContext(token, { context: {}, metadata: { version } });
+      context = await read();
+    }
     return context ? Object.keys(context) : [];
   }
 }
