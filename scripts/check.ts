@@ -96,10 +96,12 @@ async function main(): Promise<void> {
 
   baselineCheck();
 
+  run('an unusable target fails fast and names the cause', 'npx', ['tsx', 'scripts/unusable-check.ts']);
   await staging('live mode against a standalone mock: leaks, residue, verdicts', { label: 'live-against-mock', conditions: {} });
   await staging('live mode under latency 40 ms, rate limit 3 %, gateway errors 3 %, context lag 300 ms', {
     label: 'live-conditions',
     conditions: { MOCK_LATENCY: '40', MOCK_RATE_LIMIT: '0.03', MOCK_GATEWAY_ERRORS: '0.03', MOCK_CONTEXT_LAG: '300' },
+    workers: 4,
   });
   // Failing tests print answers, exchanges and reproducers; network resets make Playwright-level errors likely.
   await staging('secrets on failure paths: a deviating mock with network resets and gateway errors', {

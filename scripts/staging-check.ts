@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/staging-check.ts [--label L] [--latency MS] [--rate-limit SHARE] [--gateway-errors SHARE]
- *   [--network-resets SHARE] [--context-lag MS] [--deviation NAME] [--expect-failures] [--grep RE]`
+ *   [--network-resets SHARE] [--context-lag MS] [--deviation NAME] [--expect-failures] [--grep RE] [--workers N]`
  *
  * What a staging run promises, proven against a stand-in: a standalone mock (its own process group) issuing
  * recognisable tokens, with the given real-world conditions; the whole suite with TARGET=live against it. Then:
@@ -26,6 +26,8 @@ export interface StagingOptions {
   deviation?: string;
   expectFailures?: boolean;
   grep?: string;
+  /** Playwright workers; a live target is I/O-bound, so more than the config's 2 shortens waits on latency. */
+  workers?: number;
 }
 
 export interface StagingResult {
@@ -126,7 +128,7 @@ export async function stagingCheck(o: StagingOptions): Promise<StagingResult> {
   };
   const { url, child } = await startMockGroup(mockEnv);
   const started = Date.now();
-  const args = ['playwright', 'test', '--project=conformance', ...(o.grep ? ['--grep', o.grep] : [])];
+  const args = ['playwright', 'test', '--project=conformance', ...(o.grep ? ['--grep', o.grep] : []), ...(o.workers ? [`--workers=${o.workers}`] : [])];
   const run = spawnSync('npx', args, {
     cwd: root,
     encoding: 'utf8',
@@ -214,6 +216,7 @@ async function main(): Promise<void> {
       deviation: { type: 'string' },
       'expect-failures': { type: 'boolean', default: false },
       grep: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const conditions: Record<string, string> = {};
@@ -226,7 +229,7 @@ async function main(): Promise<void> {
     ['random-seed', 'MOCK_RANDOM_SEED'],
   ];
   for (const [flag, env] of names) if (typeof values[flag] === 'string') conditions[env] = values[flag] as string;
-  const result = await stagingCheck({ label: values.label!, conditions, deviation: values.deviation, expectFailures: values['expect-failures'], grep: values.grep });
+  const result = await stagingCheck({ label: values.label!, conditions, deviation: values.deviation, expectFailures: values['expect-failures'], grep: values.grep, workers: values.workers ? Number(values.workers) : undefined });
   process.exit(result.ok ? 0 : 1);
 }
 
