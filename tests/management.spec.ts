@@ -7,6 +7,7 @@
 import { expect, record, req, test } from './support/fixtures.js';
 import type { Flows, SessionContext } from './support/flows.js';
 import { sessionContextSchema } from './support/schemas.js';
+import { otherValues as otherValuesOf } from './support/sites.js';
 
 /**
  * A session id of the suite's own that has no context yet, so a PUT can create one without writing to a session
@@ -22,18 +23,11 @@ async function ownSessionWithoutContext(flows: Flows): Promise<string> {
 /**
  * Values other than the current ones, taken from the target's own sites: whether the service validates them
  * against the Site, Currency and Country services is UNKNOWN (BEHAVIOUR.md §6), so nothing it could refuse is sent.
+ * A tenant that offers no other value gets the current one back (the write then proves less).
  */
 async function otherValues(flows: Flows, storefrontToken: string, current: Partial<SessionContext>): Promise<{ currency: string; targetLocation: string }> {
-  const sites = (await flows.sites(storefrontToken)).filter((s) => s.active !== false);
-  const site = sites.find((s) => s.code === current.siteCode) ?? sites.find((s) => s.default) ?? sites[0];
-  const pick = (options: (string | undefined)[], now: unknown) => {
-    const known = [...new Set(options.filter((o): o is string => !!o))];
-    return known.find((o) => o !== now) ?? known[0];
-  };
-  return {
-    currency: pick([...(site?.availableCurrencies ?? []), site?.currency], current.currency),
-    targetLocation: pick([...(site?.shipToCountries ?? []), site?.homeBase?.address?.country], current.targetLocation),
-  };
+  const other = otherValuesOf(await flows.sites(storefrontToken), current, ['currency', 'targetLocation'] as const);
+  return { currency: other.currency ?? current.currency ?? '', targetLocation: other.targetLocation ?? current.targetLocation ?? '' };
 }
 
 /** A PUT body that resends the stored resource with the given changes and the given version. */

@@ -8,10 +8,7 @@ import { expect } from './matchers.js';
 import type { TargetConfig } from './target.js';
 import { redactText, registerSecret } from './redact.js';
 import { preview } from './universal.js';
-import { defaultSiteOf, type SiteData } from './derivation.js';
-
-/** A site as GET /site/{tenant}/sites answers it (the fields the suite reads). */
-export type Site = SiteData & { active?: boolean; availableCurrencies?: string[]; shipToCountries?: string[]; languages?: string[] };
+import { defaultSiteOf, type Site } from './sites.js';
 
 export interface SessionContext {
   sessionId: string;
@@ -103,8 +100,7 @@ export class Flows {
 
   async createCart(token: string, extra: Record<string, unknown> = {}): Promise<string> {
     const sites = await this.sites(token);
-    // Any active site will do for a cart; the default one first.
-    const site = defaultSiteOf(sites) ?? sites.find((x) => x.active !== false) ?? sites[0];
+    const site = defaultSiteOf(sites);
     const res = await this.api.createCart(token, { siteCode: site?.code ?? 'main', currency: site?.currency ?? 'EUR', type: 'shopping', ...extra });
     expect(res, 'cart creation').toHaveStatus(201);
     const cartId = jsonBody<{ cartId: string }>(res, 'cart creation').cartId;
