@@ -1,14 +1,20 @@
 /**
- * The HTTP layer of the mock: Fastify routes that translate requests into SessionService calls.
- * No rule lives here; see mock/domain/.
+ * The HTTP layer of the mock: Fastify routes that translate requests into SessionService calls, the real-world
+ * conditions (mock/conditions.ts) and the residue report. No rule and no deviation lives here; see mock/domain/.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { SessionService, error } from './domain/service.js';
+import { installConditions } from './conditions.js';
+import { error } from './domain/replies.js';
+import { SessionService } from './domain/service.js';
 import type { MockSettings, Reply, Seed } from './domain/types.js';
 
 type Params = Record<string, string>;
-type Query = Record<string, string | undefined>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** The mock's own endpoints: never hit by a condition, never part of the emulated API. */
+export const RESIDUE_PATH = '/__mock/residue';
+
+/** SC-HTTP-02: every body goes out as JSON with a JSON content type. */
 function send(reply: FastifyReply, result: Reply): FastifyReply {
   reply.code(result.status);
   for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
@@ -18,7 +24,7 @@ function send(reply: FastifyReply, result: Reply): FastifyReply {
 }
 
 const caller = (req: FastifyRequest) => ({
-  authorization: req.headers.authorization,
+  authorization: typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined,
   saasToken: typeof req.headers['saas-token'] === 'string' ? req.headers['saas-token'] : undefined,
 });
 
@@ -47,73 +53,67 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
       req.log.error(err);
       return send(reply, error(500, 'Internal error'));
     }
-    if (service.deviates('bad-json-500') && err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return send(reply, error(500, 'Internal error'));
-    }
-    return send(reply, error(status, err.message));
+    return send(reply, service.rejectedBody(status, err.message, err.code));
   });
   app.setNotFoundHandler((req, reply) => send(reply, error(404, `No route for ${req.method} ${req.url.split('?')[0]}`)));
 
+  installConditions(app, settings, send, (path) => path.startsWith('/__mock/'));
+
+  /** Every path's methods, so that a known path with another method gets 405 with `Allow`. */
+  const methods = new Map<string, Method[]>();
+  const route = (method: Method, url: string, handler: (req: FastifyRequest) => Reply | Promise<Reply>) => {
+    methods.set(url, [...(methods.get(url) ?? []), method]);
+    app.route({ method, url, handler: async (req, reply) => send(reply, await handler(req)) });
+  };
+  const p = (req: FastifyRequest) => req.params as Params;
+
   // Customer Management: anonymous tokens, customer login/logout, own profile.
-  app.get('/customerlogin/auth/anonymous/login', (req, reply) => send(reply, service.anonymousLogin(req.query as Query)));
-  app.get('/customerlogin/auth/anonymous/refresh', (req, reply) => send(reply, service.anonymousRefresh(req.query as Query)));
-  app.post('/customer/:tenant/login', (req, reply) =>
-    send(reply, service.customerLogin(caller(req), (req.params as Params).tenant, req.body)),
-  );
-  app.get('/customer/:tenant/logout', (req, reply) =>
-    send(reply, service.customerLogout(caller(req), (req.params as Params).tenant, (req.query as Query).accessToken)),
-  );
-  app.get('/customer/:tenant/me', (req, reply) =>
-    send(reply, service.customerMe(caller(req), (req.params as Params).tenant, (req.query as Query).expand)),
-  );
+  route('GET', '/customerlogin/auth/anonymous/login', (req) => service.anonymousLogin(req.query));
+  route('GET', '/customerlogin/auth/anonymous/refresh', (req) => service.anonymousRefresh(req.query));
+  route('POST', '/customer/:tenant/login', (req) => service.customerLogin(caller(req), p(req).tenant, req.body));
+  route('GET', '/customer/:tenant/logout', (req) => service.customerLogout(caller(req), p(req).tenant, req.query));
+  route('GET', '/customer/:tenant/me', (req) => service.customerMe(caller(req), p(req).tenant, req.query));
 
   // OAuth: service tokens.
-  app.post('/oauth/token', (req, reply) => send(reply, service.serviceToken((req.body ?? {}) as Query)));
+  route('POST', '/oauth/token', (req) => service.serviceToken(req.body));
 
   // Site Settings.
-  app.get('/site/:tenant/sites', (req, reply) => send(reply, service.sites(caller(req), (req.params as Params).tenant)));
-  app.get('/site/:tenant/sites/:code', (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.sites(caller(req), p.tenant, p.code));
-  });
+  route('GET', '/site/:tenant/sites', (req) => service.sites(caller(req), p(req).tenant));
+  route('GET', '/site/:tenant/sites/:code', (req) => service.sites(caller(req), p(req).tenant, p(req).code));
 
   // Carts.
-  app.post('/cart/:tenant/carts', (req, reply) => send(reply, service.createCart(caller(req), (req.params as Params).tenant, req.body)));
-  app.delete('/cart/:tenant/carts/:cartId', (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.deleteCart(caller(req), p.tenant, p.cartId));
-  });
+  route('POST', '/cart/:tenant/carts', (req) => service.createCart(caller(req), p(req).tenant, req.body));
+  route('DELETE', '/cart/:tenant/carts/:cartId', (req) => service.deleteCart(caller(req), p(req).tenant, p(req).cartId));
 
   // Session Context: own session.
   const own = '/session-context/:tenant/me/context';
-  app.get(own, (req, reply) => send(reply, service.getOwn(caller(req), (req.params as Params).tenant)));
-  app.patch(own, async (req, reply) => send(reply, await service.patchOwn(caller(req), (req.params as Params).tenant, req.body)));
-  app.post(`${own}/attributes`, (req, reply) =>
-    send(reply, service.addOwnAttribute(caller(req), (req.params as Params).tenant, req.body)),
-  );
-  app.delete(`${own}/attributes/:attributeName`, (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.deleteOwnAttribute(caller(req), p.tenant, p.attributeName));
-  });
+  route('GET', own, (req) => service.getOwn(caller(req), p(req).tenant));
+  route('PATCH', own, (req) => service.patchOwn(caller(req), p(req).tenant, req.body));
+  route('POST', `${own}/attributes`, (req) => service.addOwnAttribute(caller(req), p(req).tenant, req.body));
+  route('DELETE', `${own}/attributes/:attributeName`, (req) => service.deleteOwnAttribute(caller(req), p(req).tenant, p(req).attributeName));
 
   // Session Context: management.
   const managed = '/session-context/:tenant/context/:sessionId';
-  app.get(managed, (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.getContext(caller(req), p.tenant, p.sessionId));
-  });
-  app.put(managed, (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.putContext(caller(req), p.tenant, p.sessionId, (req.query as Query).upsert, req.body));
-  });
-  app.post(`${managed}/attributes`, (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.addAttribute(caller(req), p.tenant, p.sessionId, req.body));
-  });
-  app.delete(`${managed}/attributes/:attributeName`, (req, reply) => {
-    const p = req.params as Params;
-    return send(reply, service.deleteAttribute(caller(req), p.tenant, p.sessionId, p.attributeName));
-  });
+  route('GET', managed, (req) => service.getContext(caller(req), p(req).tenant, p(req).sessionId));
+  route('PUT', managed, (req) => service.putContext(caller(req), p(req).tenant, p(req).sessionId, req.query, req.body));
+  route('POST', `${managed}/attributes`, (req) => service.addAttribute(caller(req), p(req).tenant, p(req).sessionId, req.body));
+  route('DELETE', `${managed}/attributes/:attributeName`, (req) =>
+    service.deleteAttribute(caller(req), p(req).tenant, p(req).sessionId, p(req).attributeName),
+  );
+
+  // What a run left behind (off by default): the lead's residue check asserts nothing beyond anonymous sessions.
+  if (settings.residue) route('GET', RESIDUE_PATH, () => ({ status: 200, body: service.residue() }));
+
+  // A known path with a method it does not have: 405 with Allow (HEAD comes with every GET).
+  for (const [url, known] of methods) {
+    const allow = [...known, ...(known.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+    const others = (['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const).filter((m) => !allow.split(', ').includes(m));
+    app.route({
+      method: [...others],
+      url,
+      handler: async (req, reply) => send(reply, { ...error(405, `Method ${req.method} is not allowed here; allowed: ${allow}`), headers: { allow } }),
+    });
+  }
 
   return { app, service };
 }

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { DEVIATIONS } from '../mock/domain/deviations.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SPEC_PATH = `${root}docs/SPECIFICATION.md`;
@@ -27,6 +28,8 @@ interface Requirement {
 
 interface ListedTest {
   file: string;
+  /** Line of the test() call, where the listing gives it. */
+  line?: number;
   title: string;
   ids: string[];
   /** Playwright's verdict in a results file: expected, unexpected, flaky or skipped. */
@@ -50,7 +53,7 @@ export function loadCatalogue(): Requirement[] {
 interface JsonSuite {
   title: string;
   file?: string;
-  specs?: { title: string; file: string; tests: { annotations: { type: string; description: string }[]; status?: string; projectName?: string }[] }[];
+  specs?: { title: string; file: string; line?: number; tests: { annotations: { type: string; description: string }[]; status?: string; projectName?: string }[] }[];
   suites?: JsonSuite[];
 }
 
@@ -62,7 +65,7 @@ export function testsOf(report: { suites: JsonSuite[] }): ListedTest[] {
       for (const t of spec.tests) {
         if (t.projectName && t.projectName !== 'conformance') continue;
         const ids = [...new Set(t.annotations.filter((a) => a.type === 'requirement').map((a) => a.description))];
-        out.push({ file: spec.file, title: [...path, spec.title].join(' › '), ids, status: t.status });
+        out.push({ file: spec.file, line: spec.line, title: [...path, spec.title].join(' › '), ids, status: t.status });
       }
     }
     for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
@@ -83,6 +86,19 @@ export function listTests(): ListedTest[] {
 }
 
 const escape = (s: string) => s.replace(/\|/g, '\\|');
+
+/**
+ * Whether a test runs on the bundled mock only: its body opens with a skip on any target but the mock (the skip
+ * reason a live run reports). Read from the source, not from a run's results, so that the rendered document
+ * does not depend on which reports happen to exist.
+ */
+export function mockOnly(t: ListedTest): boolean {
+  if (!t.line) return false;
+  const path = `${root}tests/${t.file}`;
+  if (!existsSync(path)) return false;
+  const body = readFileSync(path, 'utf8').split('\n').slice(t.line - 1, t.line + 6).join('\n');
+  return /skip\(\s*(target\.kind !== 'mock'|target\.kind === 'live'|targetKind\(\) === 'live')/.test(body);
+}
 
 export function render(reqs: Requirement[], tests: ListedTest[]): string {
   const byId = new Map<string, ListedTest[]>();
@@ -126,7 +142,11 @@ export function render(reqs: Requirement[], tests: ListedTest[]): string {
       if (r.exclusion) {
         lines.push(`Not verified: ${r.exclusion}`, '');
       } else {
-        const ts = (byId.get(r.id) ?? []).map((t) => `${t.file}: ${t.title}`).sort();
+        const own = byId.get(r.id) ?? [];
+        if (own.length && own.every(mockOnly)) lines.push('**Verified on the bundled mock only**: every test of it seeds data into the mock and is skipped on a live target.', '');
+        const breaking = DEVIATIONS.filter((d) => d.violates.includes(r.id)).map((d) => `\`${d.name}\``);
+        lines.push(`Broken by deviations (mock/domain/deviations.ts): ${breaking.length ? breaking.join(', ') : 'none catalogued'}.`, '');
+        const ts = own.map((t) => `${t.file}: ${t.title}`).sort();
         const unique = [...new Set(ts)];
         lines.push(`Verified by ${unique.length} test${unique.length === 1 ? '' : 's'}:`, '');
         const shown = unique.slice(0, 12);

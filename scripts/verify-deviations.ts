@@ -24,7 +24,7 @@ interface RunResult {
   seconds: number;
 }
 
-function runSuite(label: string, env: Record<string, string>, ids?: string[]): Promise<RunResult> {
+function runSuite(label: string, env: Record<string, string>, ids?: readonly string[]): Promise<RunResult> {
   const started = Date.now();
   rmSync(`${root}reports/${label}`, { recursive: true, force: true });
   return new Promise((resolve) => {
@@ -76,7 +76,7 @@ function envFor(d: Deviation): Record<string, string> {
   return env;
 }
 
-async function pool<T, R>(items: T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -3,22 +3,17 @@
  * target answers is not settled (400, 401 and 403 are all documented somewhere): the class is asserted, the
  * status recorded.
  */
-import { readFileSync } from 'node:fs';
+import { appliesTo, loadCases, tenantNames, type TenantInput } from './support/cases.js';
+import type { Api, Exchange } from './support/api.js';
 import { expect, expectNoSessionData, record, req, test } from './support/fixtures.js';
+import type { SessionContext } from './support/flows.js';
 
-interface TenantCase {
-  description: string;
-  segment?: string;
-  derive?: 'append-digit' | 'pad-to-17' | 'first-2' | 'leading-space' | 'append-hyphen';
-  wellFormed: boolean;
-}
+const rows = loadCases(tenantNames);
 
-const table = JSON.parse(readFileSync(new URL('../fixtures/tenant-names.json', import.meta.url), 'utf8')) as { cases: TenantCase[] };
-
-function segmentFor(c: TenantCase, tenant: string): string {
-  switch (c.derive) {
+function segmentFor(input: TenantInput, tenant: string): string {
+  switch (input.derive) {
     case undefined:
-      return c.segment!;
+      return input.segment!;
     case 'append-digit':
       return tenant.length < 16 ? `${tenant}7` : `${tenant.slice(0, 15)}7`;
     case 'pad-to-17':
@@ -39,29 +34,30 @@ test.describe('tenant validation', () => {
     expect(res).toHaveStatus(200);
   });
 
-  for (const c of table.cases) {
-    const id = c.wellFormed ? 'SC-TENANT-02' : 'SC-TENANT-01';
-    const verdict = c.wellFormed ? 'a foreign tenant' : 'an invalid tenant';
-    test(`GET /me/context with ${verdict} (${c.description}) gets a 4xx and no session data`, req(id), async ({ flows, api }, testInfo) => {
-      const session = await flows.withContext();
-      const segment = segmentFor(c, flows.target.tenant);
-      test.skip(segment === flows.target.tenant, "this case reduces to the target's own tenant");
-      const res = await api.getOwnContext(session.token, segment);
-      record(testInfo, `tenant "${decodeURIComponent(segment)}" answered ${res.status}`);
-      expect(res).toHaveStatus('4xx');
-      expectNoSessionData(res, session.cartId);
-    });
-
-    test(`PATCH /me/context with ${verdict} (${c.description}) gets a 4xx and changes nothing`, req(id), async ({ flows, api }, testInfo) => {
-      const session = await flows.withContext();
-      const segment = segmentFor(c, flows.target.tenant);
-      test.skip(segment === flows.target.tenant, "this case reduces to the target's own tenant");
-      const before = await flows.context(session.token);
-      const res = await api.patchOwnContext(session.token, { context: { conformanceTenantProbe: 'x' }, metadata: { version: before.metadata.version } }, segment);
-      record(testInfo, `tenant "${decodeURIComponent(segment)}" answered ${res.status}`);
-      expect(res).toHaveStatus('4xx');
-      expectNoSessionData(res, session.cartId);
-      await flows.expectUnchanged(session.token, before, 'a PATCH under another tenant');
+  // The same rows under each operation: the request changes, the verdict does not.
+  const operations: { rule: string; send: (api: Api, token: string, segment: string, before: SessionContext) => Promise<Exchange> }[] = [
+    { rule: 'GET /me/context with a foreign or invalid tenant gets a 4xx and no session data', send: (api, token, segment) => api.getOwnContext(token, segment) },
+    {
+      rule: 'PATCH /me/context with a foreign or invalid tenant gets a 4xx and changes nothing',
+      send: (api, token, segment, before) => api.patchOwnContext(token, { context: { conformanceTenantProbe: 'x' }, metadata: { version: before.metadata.version } }, segment),
+    },
+  ];
+  for (const op of operations) {
+    test.describe(op.rule, () => {
+      for (const c of rows) {
+        test(c.description, req(...c.requirements), async ({ flows, api }, testInfo) => {
+          test.skip(!appliesTo(c, flows.specVersion), `not part of the ${flows.specVersion} contract (SPEC_VERSION)`);
+          const session = await flows.withContext();
+          const segment = segmentFor(c.input, flows.target.tenant);
+          test.skip(segment === flows.target.tenant, "this case reduces to the target's own tenant");
+          const before = await flows.context(session.token);
+          const res = await op.send(api, session.token, segment, before);
+          record(testInfo, `tenant "${decodeURIComponent(segment)}" answered ${res.status}`);
+          expect(res).toHaveStatus(c.expect.status);
+          expectNoSessionData(res, session.cartId);
+          await flows.expectUnchanged(session.token, before, 'a request under another tenant');
+        });
+      }
     });
   }
 });

@@ -1,20 +1,21 @@
 /**
- * Named departures from the documented behaviour. Each is a branch in the mock's rules
- * (`service.deviates(name)`), switched on with `--deviation NAME` or `MOCK_DEVIATION`.
- * `violates` lists the requirement IDs (fixtures/requirements.json) whose tests must catch it;
- * `settings` pins mock settings the deviation needs in order to be observable.
+ * The catalogue of named departures from the documented behaviour, switched on with `--deviation NAME` or
+ * `MOCK_DEVIATION`. `violates` lists the requirement IDs (fixtures/requirements.json) whose tests must catch it;
+ * `settings` pins mock settings the deviation needs in order to be observable. The names form the type
+ * `DeviationName`, so an unknown name does not compile; what each one does is its entry in
+ * mock/domain/deviation-hooks.ts (a guard before a rule or a step after it, never a branch inside one).
  */
 import type { MockSettings } from './types.js';
 
-export interface Deviation {
+interface CatalogueEntry {
   name: string;
   area: string;
   description: string;
-  violates: string[];
+  violates: readonly string[];
   settings?: Partial<Pick<MockSettings, 'contextCreation' | 'specVersion' | 'staleVersionStatus'>>;
 }
 
-export const DEVIATIONS: Deviation[] = [
+const CATALOGUE = [
   // optimistic locking
   { name: 'version-ignored', area: 'locking', description: 'PATCH and PUT accept any metadata.version', violates: ['SC-VERSION-01', 'SC-VERSION-02', 'SC-VERSION-09', 'SC-MGMT-PUT-03'] },
   { name: 'version-not-raised', area: 'locking', description: 'a successful write leaves metadata.version as it was', violates: ['SC-VERSION-07', 'SC-VERSION-09', 'SC-MGMT-PUT-02'] },
@@ -89,4 +90,20 @@ export const DEVIATIONS: Deviation[] = [
   { name: 'bad-json-500', area: 'input', description: 'a body that is not JSON answers 500', violates: ['SC-VERSION-06'] },
   { name: 'large-value-500', area: 'input', description: 'attribute values over 10 000 characters answer 500', violates: ['SC-INPUT-02'] },
   { name: 'proto-attribute-500', area: 'input', description: 'an attribute named __proto__ answers 500', violates: ['SC-INPUT-01'] },
-];
+  // crash classes found by fuzzing (issue 8): each one a mock that the awkward-input tests must catch
+  { name: 'deep-nesting-breaks-reads', area: 'input', description: 'no depth limit: a value nested thousands of levels deep is stored, and every later read of the context answers 500', violates: ['SC-INPUT-02'] },
+  { name: 'repeated-param-500', area: 'input', description: 'a repeated query parameter (expand=a&expand=b, siteCode=a&siteCode=b) answers 500', violates: ['SC-HTTP-01'] },
+  { name: 'put-drops-mistyped', area: 'input', description: 'PUT answers 204 and silently drops whitelisted fields of the wrong type, where PATCH answers 400', violates: ['SC-MGMT-PUT-01'] },
+] as const satisfies readonly CatalogueEntry[];
+
+export type DeviationName = (typeof CATALOGUE)[number]['name'];
+
+export interface Deviation extends CatalogueEntry {
+  name: DeviationName;
+}
+
+export const DEVIATIONS: readonly Deviation[] = CATALOGUE;
+
+export function isDeviationName(name: string): name is DeviationName {
+  return DEVIATIONS.some((d) => d.name === name);
+}

@@ -1,4 +1,5 @@
 /** Shapes of the seed file and of the mock's in-memory state. */
+import type { DeviationName } from './deviations.js';
 
 export type SpecVersion = '2026-04' | '2022-11';
 export type ContextCreation = 'cart' | 'login';
@@ -12,9 +13,23 @@ export interface MockSettings {
   /** 2026-04 knows `language`; 2022-11 is the service as the seeds describe it. */
   specVersion: SpecVersion;
   /** Named departure from the documented behaviour (see mock/domain/deviations.ts); undefined is faithful. */
-  deviation?: string;
+  deviation?: DeviationName;
   /** Largest accepted request body in bytes; larger ones get 413. */
   bodyLimit: number;
+  /** Real-world conditions (mock/conditions.ts), all off by default. Every answer is delayed this long (ms). */
+  latencyMs: number;
+  /** Share (0..1) of requests answered 429 with Retry-After before any processing. */
+  rateLimit: number;
+  /** Share (0..1) of requests answered 503 with Retry-After (any method) or 504 (GET) before any processing. */
+  gatewayErrors: number;
+  /** Share (0..1) of requests whose connection is destroyed before any processing. */
+  networkResets: number;
+  /** A newly created context answers 404 to reads for this long (ms); writes are unaffected. */
+  contextLagMs: number;
+  /** Seed of the generator that picks the requests a condition hits, so a run repeats. */
+  randomSeed: number;
+  /** Serve GET /__mock/residue: what the clients left behind. */
+  residue: boolean;
 }
 
 export const defaultSettings: MockSettings = {
@@ -22,6 +37,13 @@ export const defaultSettings: MockSettings = {
   staleVersionStatus: 404,
   specVersion: '2026-04',
   bodyLimit: 64 * 1024,
+  latencyMs: 0,
+  rateLimit: 0,
+  gatewayErrors: 0,
+  networkResets: 0,
+  contextLagMs: 0,
+  randomSeed: 1,
+  residue: false,
 };
 
 export interface SeedAddress {
@@ -115,6 +137,8 @@ export interface SessionContextRecord {
   version: number;
   createdAt: string;
   modifiedAt: string;
+  /** Epoch ms before which reads do not see the context yet (the context-lag condition). */
+  visibleFrom: number;
 }
 
 export interface CartRecord {

@@ -4,7 +4,7 @@
  * run as stale, so the baseline shrinks as the target is fixed.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { validatorFor } from './ajv.js';
 import { catalogue } from './requirements.js';
 
 export interface BaselineEntry {
@@ -27,8 +27,7 @@ export function loadBaseline(path = process.env.CONFORMANCE_BASELINE): BaselineE
   } catch (e) {
     throw new BaselineError(`CONFORMANCE_BASELINE=${path}: cannot read it as JSON (${(e as Error).message})`);
   }
-  const schema = JSON.parse(readFileSync(new URL('../../schemas/baseline.schema.json', import.meta.url), 'utf8'));
-  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const validate = validatorFor('baseline.schema.json');
   if (!validate(data)) {
     throw new BaselineError(`CONFORMANCE_BASELINE=${path} does not match schemas/baseline.schema.json: ${validate.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
   }

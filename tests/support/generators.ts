@@ -44,11 +44,15 @@ export const AWKWARD_NAMES = [
 /** Plain names: letters, digits, `_` and `-`. Any implementation must round-trip these. */
 export const plainName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/);
 
-/** A name that reaches the server only through percent-encoding or tolerance; 4xx is acceptable for these. */
+/**
+ * A name whose way back in a path the documents leave open (a slash, a backslash, a `;` that Java servers treat as
+ * a path parameter, dot segments, control characters, edges of whitespace, very long): a DELETE may get a 4xx.
+ * A `%` is not among them: percent-encoded as %25 it is unambiguous (RFC 3986), and double decoding is a bug.
+ */
 export function encodingOpen(name: string): boolean {
   return (
     name === '.' || name === '..' || name.trim() !== name || name.length === 0 || name.length > 512 ||
-    /[/\\%;\u0000-\u001f\u007f]/.test(name)
+    /[/\\;]/.test(name) || [...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
   );
 }
 
@@ -179,11 +183,16 @@ export function objectOf(entries: [string, unknown][]): Record<string, unknown> 
   return o;
 }
 
-/** Fields that are not whitelisted: protected ones, case variants of known ones, and unknown names with any value. */
-function otherField(): fc.Arbitrary<[string, unknown]> {
+/**
+ * Fields that are not whitelisted: protected ones, case variants of known ones (with a value that would be usable
+ * under the real name, so that a case-insensitive binder shows), and unknown names with any value.
+ */
+function otherField(sites: SiteValues): fc.Arbitrary<[string, unknown]> {
+  const usable = (f: string): fc.Arbitrary<unknown> =>
+    f === 'context' ? fc.constant({ forged: 'x' }) : f in sites && (sites as unknown as Record<string, string[]>)[f].length ? fc.constantFrom(...(sites as unknown as Record<string, string[]>)[f]) : fc.constantFrom('forged-1', 'C0000000');
   return fc.oneof(
     { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...PROTECTED_FIELDS), fc.oneof({ weight: 3, arbitrary: fc.constantFrom('forged-1', '00000000-0000-0000-0000-000000000000', 'C0000000', 'cart-forged') }, { weight: 1, arbitrary: anyJson })) },
-    { weight: 2, arbitrary: fc.constantFrom('siteCode', 'currency', 'targetLocation', 'language', 'context', 'sessionId', 'cartId', 'customerId').chain((f) => caseOf(f).filter((k) => k !== f)).chain((k) => fc.tuple(fc.constant(k), fc.oneof(fc.constantFrom('GB', 'USD', 'uk', 'es'), fc.constant({ forged: 'x' })))) },
+    { weight: 3, arbitrary: fc.constantFrom('siteCode', 'currency', 'targetLocation', 'language', 'context', 'sessionId', 'cartId', 'customerId').chain((f) => fc.tuple(caseOf(f).filter((k) => k !== f), usable(f))) },
     { weight: 2, arbitrary: fc.tuple(plainName.filter((k) => !['siteCode', 'currency', 'targetLocation', 'language', 'context', 'metadata', ...PROTECTED_FIELDS].includes(k)), anyJson) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('deep', 'wide'), fc.oneof(deepObject, wideObject)) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('createdAt', 'modifiedAt', 'version'), fc.oneof(isoDate, fc.integer())) },
@@ -198,7 +207,7 @@ export function writeBody(sites: SiteValues): fc.Arbitrary<BodySpec> {
   );
   const object = fc
     .record({
-      fields: fc.uniqueArray(fc.oneof({ weight: 3, arbitrary: whitelisted }, { weight: 2, arbitrary: otherField() }), { maxLength: 7, selector: ([k]) => k }),
+      fields: fc.uniqueArray(fc.oneof({ weight: 3, arbitrary: whitelisted }, { weight: 2, arbitrary: otherField(sites) }), { maxLength: 7, selector: ([k]) => k }),
       metadata: metadataSpec,
     })
     .map(({ fields, metadata }): BodySpec => ({ kind: 'object', fields: fields.filter(([k]) => metadata.kind === 'absent' || k !== metadata.key), metadata }));
@@ -241,6 +250,11 @@ export const contentType = fc.oneof(
 
 /** Query strings with repeated and odd parameters. */
 export const oddQuery = fc.constantFrom('', 'upsert=true', 'upsert=false', 'upsert=true&upsert=false', 'upsert=false&upsert=true', 'upsert=TRUE', 'upsert=', 'upsert', 'x=1&x=2', 'sessionId=forged&sessionId=forged2', 'version=1&version=2', 'tenant=othertenant');
+
+/** A query the documents say nothing about (repeated, unknown or odd values): a server may refuse it with a 4xx. */
+export function queryOpen(query: string): boolean {
+  return !['', 'upsert=true', 'upsert=false'].includes(query);
+}
 
 // ------------------------------------------------------------------ rendering
 

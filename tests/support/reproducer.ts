@@ -78,7 +78,7 @@ export function reproducer(title: string, exchanges: Exchange[], target: TargetC
   steps.forEach((x, i) => {
     const n = i + 1;
     const later = steps.slice(i + 1).map(requestText).join('\n');
-    const args = [`curl -sS -i -X ${x.method}`, word(substitute(x.url, bindings))];
+    const args = [`curl -sS -i --max-time 30 -X ${x.method}`, word(substitute(x.url, bindings))];
     for (const [name, value] of Object.entries(x.requestHeaders)) args.push(`-H ${word(substitute(`${name}: ${value}`, bindings))}`);
     const body = x.rawBody ?? (x.requestBody === undefined ? undefined : JSON.stringify(x.requestBody));
     if (body !== undefined) args.push(`--data-binary ${word(substitute(body, bindings))}`);

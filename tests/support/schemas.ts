@@ -3,8 +3,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { OpenAPIV3 } from 'openapi-types';
+import { ajv } from './ajv.js';
+
+export { formatErrors } from './ajv.js';
 
 const file = fileURLToPath(new URL('../../schemas/session-context.openapi.json', import.meta.url));
 export const contract = JSON.parse(readFileSync(file, 'utf8')) as OpenAPIV3.Document;
@@ -17,9 +20,6 @@ export type SchemaName =
   | 'GatewayFault'
   | 'AttributeCreated';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-// OpenAPI document keywords around the schemas; they carry no validation.
-ajv.addVocabulary(['openapi', 'info', 'paths', 'components']);
 ajv.addSchema(contract as object, 'contract');
 
 const compiled = new Map<SchemaName, ValidateFunction>();
@@ -37,8 +37,4 @@ export function validator(name: SchemaName): ValidateFunction {
 
 export function sessionContextSchema(specVersion: string): SchemaName {
   return specVersion === '2022-11' ? 'SessionContext_2022_11' : 'SessionContext_2026_04';
-}
-
-export function formatErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((e) => `  at ${e.instancePath || '(root)'}: ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''} (schema ${e.schemaPath})`).join('\n');
 }

@@ -44,6 +44,23 @@ function worsen(e: Expectation, to: Outcome, reason: string): void {
   else if (e.outcome === 'accept') e.outcome = 'either';
 }
 
+/** Nesting depth of a JSON text (brackets outside strings). */
+export function depthOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') max = Math.max(max, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return max;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -83,6 +100,7 @@ function commonBodyRules(e: Expectation, body: BodySpec, contentType: string): b
   const text = renderBody(body);
   if (hasPrototypeKey(text)) worsen(e, 'either', 'the body has a prototype-named key, which a JSON guard may refuse');
   if (text.length > 60_000) worsen(e, 'either', 'the body is near or over a plausible size limit');
+  if (depthOf(text) > 32) worsen(e, 'either', 'the body is nested deeper than 32 levels; no depth limit is documented');
   return true;
 }
 
@@ -180,7 +198,7 @@ export function expectAttributePost(body: BodySpec, contentType: string, own: bo
   }
   const value = fields.get('value');
   if (!(typeof value === 'string' || isPlainObject(value))) worsen(e, 'either', `value ${JSON.stringify(value)} is neither an object nor a string`);
-  e.setAttributes[name] = value;
+  Object.defineProperty(e.setAttributes, name, { value, enumerable: true, writable: true, configurable: true });
   return e;
 }
 

@@ -43,6 +43,19 @@ export function countCalls(api: Api): { readonly count: number } {
   return counter;
 }
 
+/** The environment that selects the same target again: on the bundled mock its settings, on live the .env. */
+export function replayEnv(target: TargetConfig): string {
+  const s = target.mock?.settings as (Record<string, unknown> & { deviation?: string }) | undefined;
+  if (!s) return 'TARGET=live ';
+  const parts = [
+    s.deviation ? `MOCK_DEVIATION=${s.deviation}` : '',
+    s.contextCreation !== 'cart' ? `MOCK_CONTEXT_CREATION=${String(s.contextCreation)}` : '',
+    s.staleVersionStatus !== 404 ? `MOCK_STALE_VERSION_STATUS=${String(s.staleVersionStatus)}` : '',
+    target.specVersion !== '2026-04' ? `SPEC_VERSION=${target.specVersion}` : '',
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(' ')} ` : '';
+}
+
 /** A stable default seed per test title, so that a plain run is reproducible; `random` explores. */
 export function seedFor(envName: string, title: string): number {
   const v = process.env[envName];
@@ -57,6 +70,31 @@ export interface ReplayNames {
   seed: string;
   path: string;
   runs: string;
+}
+
+/**
+ * The api layer turns persisting transient answers into an inconclusive skip (an annotation and a thrown skip).
+ * Inside fast-check that throw would read as a failure and start shrinking: the guard absorbs it, lets the remaining
+ * runs pass without a request, and rethrows it once fast-check is done, so the test is skipped, not failed.
+ */
+export class InconclusiveGuard {
+  private error?: { value: unknown };
+
+  constructor(private readonly testInfo: TestInfo) {}
+
+  get tripped(): boolean {
+    return this.error !== undefined;
+  }
+
+  absorb(e: unknown): boolean {
+    if (!this.testInfo.annotations.some((a) => a.type === 'inconclusive')) return false;
+    this.error ??= { value: e };
+    return true;
+  }
+
+  rethrow(): void {
+    if (this.error) throw this.error.value;
+  }
 }
 
 /** Records the figures of a generative test: runs, commands, HTTP calls and wall time, in the report and the console. */
@@ -77,6 +115,8 @@ export async function checkProperty<T>(
   budget: Budget,
   show: (value: T) => string,
   lastFailure: () => { exchanges: Exchange[]; describe: (x: Exchange) => string } | undefined,
+  inconclusive?: InconclusiveGuard,
+  target?: TargetConfig,
 ): Promise<{ runs: number; seed: number }> {
   const seed = seedFor(names.seed, testInfo.title);
   const path = process.env[names.path] || undefined;
@@ -88,6 +128,7 @@ export async function checkProperty<T>(
     markInterruptAsFailure: false,
     // One run is a handful of HTTP calls; shrinking is bounded by the same time limit.
   });
+  inconclusive?.rethrow();
   if (!result.failed) return { runs: result.numRuns, seed };
   const counterexample = result.counterexample?.[0];
   const failure = lastFailure();
@@ -103,7 +144,7 @@ export async function checkProperty<T>(
     error.split('\n').map((l) => `  ${l}`).join('\n'),
     ...(failure ? ['', 'exchanges of the failing run (redacted):', ...failure.exchanges.map((x, i) => `  ${i + 1}. ${failure.describe(x).split('\n').join('\n     ')}`)] : []),
     '',
-    `replay: ${names.seed}=${result.seed} ${names.path}='${result.counterexamplePath}' npx playwright test --project=conformance ${testInfo.file.replace(/^.*?tests\//, 'tests/')} -g ${JSON.stringify(testInfo.title)}`,
+    `replay: ${target ? replayEnv(target) : ''}${names.seed}=${result.seed} ${names.path}='${result.counterexamplePath}' npx playwright test --project=conformance ${testInfo.file.replace(/^.*?tests\//, 'tests/')} -g ${JSON.stringify(testInfo.title)}`,
   ].join('\n');
   throw new Error(message);
 }

@@ -1,0 +1,72 @@
+/**
+ * The points where a deviation may act on the faithful flow. Each is either a GUARD before a rule (it may
+ * answer instead, accept, or change the rule's input) or a STEP AFTER a rule (it changes the rule's result).
+ * The faithful mock has none; mock/domain/deviation-hooks.ts gives each deviation its hooks.
+ */
+import type { Derived, VersionProblem } from './rules.js';
+import type { Store } from './store.js';
+import type { RefreshRecord, Reply, SessionContextRecord, Site, SeedProfile, TokenRecord } from './types.js';
+
+/** A record's state before a write, for steps that undo or distort the write. */
+export interface Snapshot {
+  version: number;
+  createdAt: string;
+  modifiedAt: string;
+  cartId?: string;
+  context: Map<string, unknown>;
+}
+
+export interface Hooks {
+  // access (access.ts)
+  /** guard before SC-AUTH-01: take an unknown bearer token anyway */
+  unknownToken?(store: Store): TokenRecord | undefined;
+  /** step after SC-AUTH-01: the 401 answer */
+  unauthorized?(reply: Reply): Reply;
+  /** guard before SC-TENANT-01, SC-TENANT-02, SC-TENANT-03 */
+  tenantGuard?(tenant: string): 'accept' | undefined;
+  /** step after SC-TENANT-01, SC-TENANT-02, SC-TENANT-03: the tenant check's answer (undefined: accepted) */
+  afterTenantCheck?(reply: Reply | undefined): Reply | undefined;
+  /** guard before SC-AUTH-02, SC-AUTH-03 */
+  managementGuard?(problem: 'not-service' | 'no-scope'): 'accept' | undefined;
+  // derivation (identity.ts)
+  anonymousInput?(sites: readonly Site[], params: Derived): { sites: readonly Site[]; params: Derived };
+  customerInput?(profile: SeedProfile): SeedProfile;
+  afterCustomerDerived?(derived: Derived, sites: readonly Site[], profile: SeedProfile): Derived;
+  // records (store.ts)
+  afterCreate?(record: SessionContextRecord): void;
+  afterTouch?(record: SessionContextRecord, before: Snapshot, bumped: boolean): void;
+  afterRender?(out: Record<string, unknown>, record: SessionContextRecord): void;
+  // not found (contexts.ts)
+  notFound?(reply: Reply): Reply;
+  missingContext?(reply: Reply, sessionId: string): Reply;
+  // writes (contexts.ts, management.ts)
+  versionProblem?(problem: VersionProblem): 'tolerate' | undefined;
+  staleGuard?(op: 'patch' | 'put'): Reply | 'proceed' | undefined;
+  whitelist?(fields: readonly string[]): readonly string[];
+  patchGuard?(body: Record<string, unknown>, whitelist: readonly string[]): Reply | undefined;
+  patchOnMissing?(store: Store, tenant: string, sessionId: string): SessionContextRecord | undefined;
+  beforePatchWrite?(): Promise<void>;
+  patchChanges?(changes: Record<string, unknown>): Record<string, unknown>;
+  afterPatch?(record: SessionContextRecord, body: Record<string, unknown>, before: Snapshot): void;
+  patchReply?(reply: Reply, store: Store, record: SessionContextRecord): Reply;
+  putInput?(body: Record<string, unknown>, fields: readonly string[]): Record<string, unknown>;
+  putChanges?(changes: Record<string, unknown>): Record<string, unknown>;
+  upsert?(requested: boolean): boolean;
+  saasGuard?(saasToken: string | undefined): Reply | 'accept' | undefined;
+  // attributes (contexts.ts, management.ts)
+  attributeGuard?(body: Record<string, unknown>): Reply | undefined;
+  ownAttributeReply?(reply: Reply): Reply;
+  missingAttribute?(reply: Reply): Reply;
+  afterAttributeDelete?(record: SessionContextRecord, name: string, before: Snapshot): void;
+  afterManagementAttribute?(record: SessionContextRecord, before: Snapshot): void;
+  managementMissing?(): Reply | undefined;
+  // lifecycle (identity.ts, neighbours.ts)
+  afterLogin?(step: { store: Store; tenant: string; token: TokenRecord; record?: SessionContextRecord; before?: Snapshot; body: Record<string, unknown> }): void;
+  afterRefresh?(step: { store: Store; body: Record<string, unknown>; refresh: RefreshRecord; sent: string }): void;
+  afterLogout?(token: TokenRecord): void;
+  afterCart?(record: SessionContextRecord, before: Snapshot): void;
+  // input (service.ts)
+  depthLimit?(limit: number): number;
+  badBody?(reply: Reply, code: string | undefined): Reply;
+  repeatedParameter?(reply: Reply): Reply;
+}

@@ -1,0 +1,160 @@
+/**
+ * Identity: anonymous login and refresh, customer login and logout, GET /customer/{tenant}/me, service tokens
+ * (the Customer Management and OAuth services as far as a session needs them), and the defaults a new session's
+ * context gets from them (BEHAVIOUR.md §4, §6).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { authenticate, neighbourAccess, type Caller } from './access.js';
+import { error, isReply, noContent, ok } from './replies.js';
+import { deriveAnonymous, deriveCustomer, isPlainObject, type Derived } from './rules.js';
+import type { Store } from './store.js';
+import type { Reply, SeedCustomer, SeedTenant } from './types.js';
+
+type Query = Record<string, string | undefined>;
+
+const opaque = (bytes = 21): string => randomBytes(bytes).toString('base64url');
+
+/** A JWT-looking saas token; it holds no session id (BEHAVIOUR.md §4). */
+function saasToken(customerId: string): string {
+  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg: 'HS256' })}.${enc({ sub: customerId, jti: randomUUID() })}.${opaque(16)}`;
+}
+
+/** SC-DERIVE-ANON-01, SC-DERIVE-ANON-02, SC-DERIVE-ANON-03, SC-DERIVE-ANON-04: what an anonymous session's context starts with. */
+export function anonymousDefaults(store: Store, tenant: SeedTenant, params: Derived): Derived {
+  const input = store.dev.anonymousInput?.(tenant.sites, params) ?? { sites: tenant.sites, params };
+  return deriveAnonymous(input.sites, input.params);
+}
+
+/** SC-DERIVE-CUST-01, SC-DERIVE-CUST-02, SC-DERIVE-CUST-03, SC-DERIVE-CUST-04, SC-DERIVE-CUST-05, SC-DERIVE-CUST-06, SC-DERIVE-CUST-07: what a logged-in customer's context takes from the profile. */
+export function customerDefaults(store: Store, tenant: SeedTenant, customer: SeedCustomer): Derived {
+  const profile = store.dev.customerInput?.(customer.profile) ?? customer.profile;
+  const derived = deriveCustomer(tenant.sites, profile);
+  return store.dev.afterCustomerDerived?.(derived, tenant.sites, profile) ?? derived;
+}
+
+function issueAnonymous(store: Store, tenant: string, clientId: string, sessionId: string): Record<string, unknown> {
+  const access = opaque();
+  const refresh = opaque(24);
+  store.tokens.set(access, { kind: 'anonymous', tenant, clientId, sessionId, scopes: [], revoked: false });
+  store.refreshTokens.set(refresh, { tenant, clientId, sessionId, used: false });
+  return { token_type: 'Bearer', access_token: access, expires_in: 3599, refresh_token: refresh, refresh_token_expires_in: 86399, sessionId, scope: `tenant=${tenant}` };
+}
+
+/** Anonymous login: a new session; its context is created now or at cart time (MockSettings.contextCreation). */
+export function anonymousLogin(store: Store, query: Query): Reply {
+  const tenantName = query.tenant ?? '';
+  const tenant = store.tenants.get(tenantName);
+  if (!tenant || !query.client_id || !tenant.storefrontClientIds.includes(query.client_id)) {
+    return error(401, 'Invalid tenant or client_id');
+  }
+  const sessionId = randomUUID();
+  const body = issueAnonymous(store, tenantName, query.client_id, sessionId);
+  const params: Derived = { siteCode: query.siteCode, currency: query.currency, targetLocation: query.targetLocation, language: query.language };
+  if (store.settings.contextCreation === 'login') store.createContext(tenantName, sessionId, anonymousDefaults(store, tenant, params));
+  else store.pendingParams.set(store.key(tenantName, sessionId), params);
+  return ok(body);
+}
+
+/** SC-LIFE-04, SC-LIFE-05, SC-LIFE-09: refresh keeps the session (and so its context); the refresh token rotates (OBSERVED, §4). */
+export function anonymousRefresh(store: Store, query: Query): Reply {
+  const record = query.refresh_token ? store.refreshTokens.get(query.refresh_token) : undefined;
+  if (!record || record.used || record.tenant !== query.tenant || record.clientId !== query.client_id) {
+    return error(401, 'Invalid refresh token');
+  }
+  record.used = true;
+  const body = issueAnonymous(store, record.tenant, record.clientId, record.sessionId);
+  store.dev.afterRefresh?.({ store, body, refresh: record, sent: query.refresh_token! });
+  return ok(body);
+}
+
+/**
+ * SC-LIFE-01, SC-LIFE-02, SC-LIFE-03, SC-LIFE-08: customer login with an anonymous token keeps the session, its
+ * cartId and its custom attributes, and sets customerId and the customer's defaults in an existing context.
+ */
+export function customerLogin(store: Store, caller: Caller, tenantName: string, body: unknown): Reply {
+  const auth = authenticate(store, caller);
+  if (isReply(auth)) return auth;
+  if (auth.kind !== 'anonymous' || auth.tenant !== tenantName || !auth.sessionId) {
+    return error(401, 'Customer login needs an anonymous token of this tenant');
+  }
+  if (!isPlainObject(body) || typeof body.email !== 'string' || typeof body.password !== 'string') {
+    return error(400, 'email and password are required');
+  }
+  const tenant = store.tenants.get(tenantName)!;
+  const email = body.email.toLowerCase();
+  const customer = tenant.customers.find((c) => c.email.toLowerCase() === email);
+  if (!customer || customer.password !== body.password) return error(401, 'Invalid credentials');
+  const customerId = customer.profile.id;
+  const access = opaque();
+  const saas = saasToken(customerId);
+  const token = { kind: 'customer' as const, tenant: tenantName, clientId: auth.clientId, sessionId: auth.sessionId, customerId, scopes: [], revoked: false };
+  store.tokens.set(access, token);
+  store.saasTokens.set(saas, { tenant: tenantName, customerId });
+  const record = store.findContext(tenantName, auth.sessionId);
+  const before = record && store.snapshot(record);
+  if (record) {
+    const derived = customerDefaults(store, tenant, customer);
+    Object.assign(record, { customerId, siteCode: derived.siteCode, currency: derived.currency, targetLocation: derived.targetLocation });
+    if (store.settings.specVersion === '2026-04') record.language = derived.language;
+    store.touch(record);
+  }
+  const answer: Record<string, unknown> = {
+    access_token: access,
+    saas_token: saas,
+    expires_in: 2591999,
+    refresh_token: opaque(24),
+    refresh_token_expires_in: 86399,
+    token_type: 'Bearer',
+    session_id: auth.sessionId,
+    initialPassword: false,
+  };
+  store.dev.afterLogin?.({ store, tenant: tenantName, token, record, before, body: answer });
+  return ok(answer);
+}
+
+/** SC-AUTH-04: logout invalidates the customer token named in `accessToken`. */
+export function customerLogout(store: Store, caller: Caller, tenantName: string, accessToken: string | undefined): Reply {
+  const auth = authenticate(store, caller);
+  if (isReply(auth)) return auth;
+  if (auth.kind !== 'customer' || auth.tenant !== tenantName) return error(401, 'A customer token is required');
+  const target = accessToken ? store.tokens.get(accessToken) : undefined;
+  if (!target || target.kind !== 'customer' || target.customerId !== auth.customerId) {
+    return error(400, 'accessToken must be the customer token to invalidate');
+  }
+  target.revoked = true;
+  store.dev.afterLogout?.(target);
+  return noContent();
+}
+
+/** GET /customer/{tenant}/me[?expand=addresses]: the profile the derivation oracle reads. */
+export function customerMe(store: Store, caller: Caller, tenantName: string, expand: string | undefined): Reply {
+  const auth = neighbourAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  if (auth.kind === 'anonymous') {
+    return ok({ firstName: 'Anonymous', lastName: 'Anonymous', customerNumber: '00000000', id: '00000000', accounts: [] });
+  }
+  if (auth.kind !== 'customer') return error(403, 'A customer or anonymous token is required');
+  const customer = store.tenants.get(tenantName)?.customers.find((c) => c.profile.id === auth.customerId);
+  if (!customer) return error(404, 'Customer not found');
+  const { addresses, ...rest } = customer.profile;
+  const body: Record<string, unknown> = { ...rest, contactEmail: customer.email, accounts: [{ id: customer.email }] };
+  if ((expand ?? '').split(',').includes('addresses')) body.addresses = addresses ?? [];
+  return ok(body);
+}
+
+/** POST /oauth/token, client_credentials: a service token with the requested scopes the client holds. */
+export function serviceToken(store: Store, form: Query): Reply {
+  if (form.grant_type !== 'client_credentials') return error(400, 'grant_type must be client_credentials');
+  for (const [name, tenant] of store.tenants) {
+    const client = tenant.serviceClients.find((c) => c.clientId === form.client_id);
+    if (!client) continue;
+    if (client.clientSecret !== form.client_secret) break;
+    const requested = (typeof form.scope === 'string' ? form.scope : '').split(/\s+/).filter((s) => s && !s.startsWith('tenant='));
+    const granted = requested.length ? requested.filter((s) => client.scopes.includes(s)) : client.scopes;
+    const access = opaque();
+    store.tokens.set(access, { kind: 'service', tenant: name, clientId: client.clientId, scopes: granted, revoked: false });
+    return ok({ access_token: access, token_type: 'Bearer', expires_in: 14399, session_idle_time: 120, refresh_token: '', refresh_token_expires_in: 0, scope: [`tenant=${name}`, ...granted].join(' ') });
+  }
+  return error(401, 'Invalid client credentials');
+}

@@ -1,0 +1,86 @@
+/**
+ * Session-context operations of the management API (/context/{sessionId}): a service token with
+ * `sessioncontext.context_manage` reads and writes any session's context of its tenant.
+ */
+import { managementAccess, type Caller } from './access.js';
+import { checkAttribute, missingContext, notFound, removeAttribute, staleCheck, writeVersion } from './contexts.js';
+import { error, isReply, noContent, notJsonObject, ok } from './replies.js';
+import { isPlainObject, pickFields, putFields } from './rules.js';
+import type { Store } from './store.js';
+import type { Reply } from './types.js';
+
+/** SC-SCHEMA-02, SC-404-03, SC-READ-01: GET /context/{sessionId}; a read changes nothing. */
+export function getContext(store: Store, caller: Caller, tenantName: string, sessionId: string): Reply {
+  const auth = managementAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  const record = store.readContext(auth.tenant, sessionId);
+  return record ? ok(store.render(record)) : missingContext(store, sessionId);
+}
+
+/**
+ * SC-MGMT-PUT-01, SC-MGMT-PUT-02, SC-MGMT-PUT-03, SC-MGMT-PUT-04, SC-MGMT-PUT-05, SC-MGMT-PUT-06, SC-MGMT-PUT-07, SC-MGMT-PUT-08: PUT /context/{sessionId} sets the fields sent (typed as on PATCH) when the version is
+ * current; `?upsert=true` creates a missing context; a customer's context needs that customer's saas-token.
+ */
+export function putContext(store: Store, caller: Caller, tenantName: string, sessionId: string, upsert: string | undefined, body: unknown): Reply {
+  const auth = managementAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  if (!isPlainObject(body)) return notJsonObject();
+  const version = writeVersion(store, body);
+  if (isReply(version)) return version;
+  const fields = putFields(store.settings.specVersion);
+  const checked = pickFields(store.dev.putInput?.(body, fields) ?? body, fields);
+  if ('problem' in checked) return error(400, checked.problem);
+  const changes = store.dev.putChanges?.(checked.picked) ?? checked.picked;
+  let record = store.findContext(auth.tenant, sessionId);
+  if (!record) {
+    // SC-MGMT-PUT-04, SC-MGMT-PUT-05: only ?upsert=true creates a missing context.
+    const upserting = store.dev.upsert?.(upsert === 'true') ?? upsert === 'true';
+    if (!upserting) return notFound(store, sessionId);
+    record = store.createContext(auth.tenant, sessionId, {});
+  } else {
+    const stale = staleCheck(store, 'put', record, version);
+    if (stale) return stale;
+    if (record.customerId !== undefined) {
+      // SC-MGMT-PUT-06, SC-MGMT-PUT-08: "only required if the session context belongs to a logged-in customer"
+      // (PUT saas-token header).
+      const guard = store.dev.saasGuard?.(caller.saasToken);
+      if (guard !== 'accept') {
+        if (guard) return guard;
+        if (!caller.saasToken) return error(400, 'Required Header [saas-token] is not present');
+        const owner = store.saasTokens.get(caller.saasToken);
+        if (!owner || owner.customerId !== record.customerId) return error(403, 'saas-token does not belong to the customer of this session context');
+      }
+    }
+    store.touch(record);
+  }
+  for (const [field, value] of Object.entries(changes)) {
+    if (field === 'context') record.context = new Map(Object.entries(value as Record<string, unknown>));
+    else (record as unknown as Record<string, unknown>)[field] = value;
+  }
+  return noContent();
+}
+
+/** SC-MGMT-ATTR-01, SC-MGMT-ATTR-03: POST /context/{sessionId}/attributes answers 204. */
+export function addAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, body: unknown): Reply {
+  const auth = managementAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  const bad = checkAttribute(store, body);
+  if (bad) return bad;
+  const record = store.findContext(auth.tenant, sessionId);
+  if (!record) return store.dev.managementMissing?.() ?? notFound(store, sessionId);
+  const { key, value } = body as { key: string; value: unknown };
+  const before = store.snapshot(record);
+  record.context.set(key, value);
+  store.touch(record, false);
+  store.dev.afterManagementAttribute?.(record, before);
+  return noContent();
+}
+
+/** SC-MGMT-ATTR-02, SC-MGMT-ATTR-04: DELETE /context/{sessionId}/attributes/{name}. */
+export function deleteAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, name: string): Reply {
+  const auth = managementAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  const record = store.findContext(auth.tenant, sessionId);
+  if (!record) return store.dev.managementMissing?.() ?? notFound(store, sessionId);
+  return removeAttribute(store, record, name);
+}

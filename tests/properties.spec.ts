@@ -1,0 +1,350 @@
+/**
+ * Property-based bad input (issue 10 §2): generated hostile and odd requests on every write operation, own and
+ * management, on anonymous, customer and service tokens. For each request the documents decide (see
+ * tests/support/model/oracle.ts) whether it must be accepted, rejected, or may be either; then:
+ * never a 5xx; a rejected write changes nothing; an accepted write changes exactly what the documents say; another
+ * session never changes; a name that was stored can be deleted by that name.
+ *
+ * Seeded and reproducible: a failure prints the seed, the path, the shrunk request and the replay line
+ * (PROPERTY_SEED=… PROPERTY_PATH=…). PROPERTY_RUNS sets the runs per property.
+ */
+import fc from 'fast-check';
+import { expect, req, test } from './support/fixtures.js';
+import { describeExchange, type Api, type Exchange } from './support/api.js';
+import type { Flows } from './support/flows.js';
+import type { TargetConfig } from './support/target.js';
+import {
+  attributeBody,
+  contentType,
+  encodingOpen,
+  hasPrototypeKey,
+  oddQuery,
+  queryOpen,
+  parsedBody,
+  renderBody,
+  showBody,
+  siteValuesOf,
+  writeBody,
+  type BodySpec,
+  type SiteValues,
+} from './support/generators.js';
+import { attributeOf, checkWrite, depthOf, differences, expectAttributePost, expectPatch, expectPut, type Ctx } from './support/model/oracle.js';
+import { checkProperty, countCalls, InconclusiveGuard, propertyBudget, recordFigures } from './support/model/runner.js';
+import type { TestInfo } from '@playwright/test';
+
+const NAMES = { seed: 'PROPERTY_SEED', path: 'PROPERTY_PATH', runs: 'PROPERTY_RUNS' };
+const generative = (...ids: string[]) => {
+  const r = req(...ids);
+  return { tag: [...r.tag, '@generative'], annotation: r.annotation };
+};
+
+interface Subject {
+  who: 'anonymous' | 'customer';
+  token: string;
+  sessionId: string;
+  saasToken?: string;
+}
+
+interface World {
+  api: Api;
+  flows: Flows;
+  target: TargetConfig;
+  subjects: Subject[];
+  bystander: Subject;
+  bystanderBefore: Ctx;
+  service?: string;
+  sites: SiteValues;
+  /** Exchanges of the run in progress, and of the last run that failed. */
+  run: Exchange[];
+  failed?: Exchange[];
+  inconclusive: InconclusiveGuard;
+}
+
+/** Sessions for one property: an anonymous and (where a test customer is set) a customer context, and a bystander. */
+async function world(api: Api, flows: Flows, target: TargetConfig, needService: boolean, testInfo: TestInfo): Promise<World> {
+  const anonymous = await flows.withContext();
+  const subjects: Subject[] = [{ who: 'anonymous', token: anonymous.token, sessionId: anonymous.sessionId }];
+  if (target.customer) {
+    const before = await flows.withContext();
+    const customer = await flows.customer(target.customer, before);
+    subjects.push({ who: 'customer', token: customer.token, sessionId: customer.sessionId ?? before.sessionId, saasToken: customer.saasToken });
+  }
+  const other = await flows.withContext();
+  expect(await api.addOwnAttribute(other.token, { key: 'bystander', value: { untouched: 'yes' } })).toHaveStatus(201);
+  const bystander: Subject = { who: 'anonymous', token: other.token, sessionId: other.sessionId };
+  const service = needService && target.service ? await flows.serviceToken() : undefined;
+  return { api, flows, target, subjects, bystander, bystanderBefore: await flows.context(other.token), service, sites: siteValuesOf(await flows.sites(anonymous.token)), run: [], inconclusive: new InconclusiveGuard(testInfo) };
+}
+
+/** Wraps `api.send` so that each run's exchanges are kept for the failure report. */
+function recordRuns(w: World): void {
+  const send = w.api.send.bind(w.api);
+  w.api.send = (async (...args: Parameters<Api['send']>) => {
+    const x = await send(...args);
+    w.run.push(x);
+    return x;
+  }) as Api['send'];
+}
+
+async function read(w: World, s: Subject): Promise<Ctx> {
+  const res = await w.api.getOwnContext(s.token);
+  if (res.status !== 200) throw new Error(`GET own context of the ${s.who} session answered ${res.status}, expected 200\n${describeExchange(res)}`);
+  return res.json as Ctx;
+}
+
+async function readManaged(w: World, s: Subject): Promise<Ctx> {
+  const res = await w.api.getContext(w.service!, s.sessionId);
+  if (res.status !== 200) throw new Error(`management GET of the ${s.who} session answered ${res.status}, expected 200\n${describeExchange(res)}`);
+  return res.json as Ctx;
+}
+
+/** Another session never changes (SC-ISOLATION-01). */
+async function bystanderProblems(w: World): Promise<string[]> {
+  const now = await read(w, w.bystander);
+  return differences(now, w.bystanderBefore).map((d) => `another session's context changed: ${d}`);
+}
+
+function fail(problems: string[], x: Exchange): void {
+  if (problems.length) throw new Error(`${problems.join('\n')}\n\nthe request:\n${describeExchange(x)}`);
+}
+
+const tenantPath = (w: World) => `/session-context/${w.api.tenant}`;
+
+function setupRun(w: World): void {
+  w.run.length = 0;
+}
+
+function failed(w: World): () => { exchanges: Exchange[]; describe: (x: Exchange) => string } | undefined {
+  return () => (w.failed ? { exchanges: w.failed.slice(-8), describe: describeExchange } : undefined);
+}
+
+/** Runs the body of a property run, keeping its exchanges when it fails. */
+async function guarded(w: World, body: () => Promise<void>): Promise<void> {
+  if (w.inconclusive.tripped) return;
+  setupRun(w);
+  try {
+    await body();
+  } catch (e) {
+    if (w.inconclusive.absorb(e)) return;
+    w.failed = [...w.run];
+    throw e;
+  }
+}
+
+function showWrite(method: string, path: string, who: string, ct: string, body: BodySpec, extra = ''): string {
+  return [`${method} ${path}   (${who}${who.includes('token') ? '' : ' token'}${extra})`, `content-type: ${ct}`, showBody(body, 1), '(metadata.version shown for a stored version of 1; the run used the stored one)'].join('\n');
+}
+
+test.describe('generated bad input on every write operation', () => {
+  test(
+    'PATCH /me/context with generated bodies: never a 5xx, a rejected write changes nothing, an accepted one exactly the whitelisted fields sent, and no other session changes',
+    generative(
+      'SC-HTTP-01', 'SC-PATCH-01', 'SC-PATCH-02', 'SC-PATCH-WHITELIST-01', 'SC-PATCH-WHITELIST-02', 'SC-PATCH-WHITELIST-03', 'SC-PATCH-WHITELIST-04',
+      'SC-PATCH-WHITELIST-05', 'SC-PATCH-IGNORED-01', 'SC-PATCH-IGNORED-02', 'SC-PATCH-IGNORED-03', 'SC-PATCH-IGNORED-04', 'SC-PATCH-IGNORED-05',
+      'SC-PATCH-IGNORED-06', 'SC-PATCH-IGNORED-07', 'SC-PATCH-CONTEXT-01', 'SC-VERSION-01', 'SC-VERSION-02', 'SC-VERSION-03', 'SC-VERSION-04',
+      'SC-VERSION-05', 'SC-VERSION-06', 'SC-VERSION-07', 'SC-VERSION-08', 'SC-ISOLATION-01', 'SC-INPUT-03',
+    ),
+    async ({ api, flows, target }, testInfo) => {
+      const budget = propertyBudget(target);
+      test.setTimeout(budget.timeLimit + 60_000);
+      const calls = countCalls(api);
+      const started = Date.now();
+      const w = await world(api, flows, target, false, testInfo);
+      recordRuns(w);
+      const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), contentType, body: writeBody(w.sites) });
+      const property = fc.asyncProperty(input, ({ who, contentType: ct, body }) =>
+        guarded(w, async () => {
+          const s = w.subjects[who];
+          const before = await read(w, s);
+          // The bystander is read last before the write: an implementation that caches "the" context shows here.
+          fail(await bystanderProblems(w), w.run[w.run.length - 1]);
+          const version = Number(before.metadata?.version);
+          const res = await api.send('PATCH', `${tenantPath(w)}/me/context`, { token: s.token, json: renderBody(body, version), headers: { 'content-type': ct } });
+          const after = await read(w, s);
+          const e = expectPatch(body, ct, target.specVersion, w.sites);
+          const problems = checkWrite(e, res.status, before, after);
+          if (res.status === 204 && res.text.length) problems.push(`a 204 carries a body (SC-PATCH-01): ${res.text.slice(0, 80)}`);
+          problems.push(...(await bystanderProblems(w)));
+          fail(problems, res);
+        }),
+      );
+      const { runs, seed } = await checkProperty(testInfo, NAMES, property, budget, (v) => showWrite('PATCH', '/session-context/{tenant}/me/context', w.subjects[v.who].who, v.contentType, v.body), failed(w), w.inconclusive, target);
+      recordFigures(testInfo, 'PATCH property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
+    },
+  );
+
+  test(
+    'attribute POST with generated names and values, own and management: never a 5xx, stored exactly or refused, and a stored name can be deleted by that name',
+    generative('SC-HTTP-01', 'SC-ATTR-01', 'SC-ATTR-02', 'SC-ATTR-03', 'SC-ATTR-04', 'SC-ATTR-06', 'SC-MGMT-ATTR-01', 'SC-MGMT-ATTR-02', 'SC-INPUT-01', 'SC-INPUT-02', 'SC-INPUT-03', 'SC-ISOLATION-01'),
+    async ({ api, flows, target }, testInfo) => {
+      const budget = propertyBudget(target);
+      test.setTimeout(budget.timeLimit + 60_000);
+      const calls = countCalls(api);
+      const started = Date.now();
+      const w = await world(api, flows, target, true, testInfo);
+      recordRuns(w);
+      const routes = w.service ? (['own', 'management'] as const) : (['own'] as const);
+      const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), route: fc.constantFrom(...routes), contentType, body: attributeBody() });
+      const property = fc.asyncProperty(input, ({ who, route, contentType: ct, body }) =>
+        guarded(w, async () => {
+          const s = w.subjects[who];
+          const own = route === 'own';
+          const base = own ? `${tenantPath(w)}/me/context/attributes` : `${tenantPath(w)}/context/${encodeURIComponent(s.sessionId)}/attributes`;
+          const token = own ? s.token : w.service!;
+          const before = await read(w, s);
+          fail(await bystanderProblems(w), w.run[w.run.length - 1]);
+          const post = await api.send('POST', base, { token, json: renderBody(body), headers: { 'content-type': ct } });
+          const afterPost = await read(w, s);
+          const e = expectAttributePost(body, ct, own);
+          const problems = checkWrite(e, post.status, before, afterPost);
+          const name = e.name;
+          if (own && post.status === 201 && typeof name === 'string' && body.kind === 'object' && typeof new Map(body.fields).get('key') === 'string' && post.json !== name) {
+            problems.push(`201 must carry the attribute name as a JSON string (SC-ATTR-01); got ${post.text.slice(0, 80)}`);
+          }
+          problems.push(...(await bystanderProblems(w)));
+          fail(problems, post);
+          if (name === undefined || name.length === 0) return;
+          // A name that is there (stored now, or left from a refused delete) can be deleted by that name; an absent one gets a 4xx.
+          const present = attributeOf(afterPost, name).present;
+          const del = await api.send('DELETE', `${base}/${encodeURIComponent(name)}`, { token });
+          const afterDelete = await read(w, s);
+          const v = Number(afterPost.metadata?.version);
+          const kept = differences(afterDelete, afterPost, { modifiedAt: 'free', versions: [v, v + 1] });
+          const out: string[] = [];
+          if (del.status >= 500) out.push(`DELETE answered ${del.status}: never a 5xx (SC-HTTP-01)`);
+          else if (!present) {
+            // SC-ATTR-04 (observed) is about the own DELETE; for the management one only a 4xx is safe to require.
+            const exact = own && !encodingOpen(name);
+            if (exact ? del.status !== 404 : del.status < 400) out.push(`DELETE of an attribute that is not there answered ${del.status}, expected ${exact ? '404 (SC-ATTR-04, observed)' : 'a 4xx'}`);
+            out.push(...kept.map((d) => `a refused DELETE changed something: ${d}`));
+          } else if (del.status === 204) {
+            if (attributeOf(afterDelete, name).present) out.push('DELETE answered 204 and the attribute is still there (SC-ATTR-03, SC-MGMT-ATTR-02)');
+            const rest = structuredClone(afterPost);
+            if (rest.context && typeof rest.context === 'object') delete (rest.context as Record<string, unknown>)[name];
+            out.push(...differences(afterDelete, rest, { modifiedAt: 'free', versions: [v, v + 1] }).map((d) => `DELETE changed more than the attribute: ${d}`));
+            if (del.text.length) out.push(`a 204 carries a body: ${del.text.slice(0, 80)}`);
+          } else if (del.status >= 400 && del.status < 500 && encodingOpen(name)) {
+            out.push(...differences(afterDelete, afterPost).map((d) => `a refused DELETE changed something: ${d}`));
+          } else {
+            out.push(`DELETE of a stored attribute by its name answered ${del.status}, expected 204 (SC-ATTR-03, SC-MGMT-ATTR-02)`);
+          }
+          out.push(...(await bystanderProblems(w)));
+          fail(out, del);
+        }),
+      );
+      const { runs, seed } = await checkProperty(
+        testInfo, NAMES, property, budget,
+        (v) => showWrite('POST', v.route === 'own' ? '/session-context/{tenant}/me/context/attributes' : '/session-context/{tenant}/context/{sessionId}/attributes', w.subjects[v.who].who, v.contentType, v.body, v.route === 'own' ? '' : ', service token') + '\nthen DELETE …/attributes/{the name, percent-encoded}',
+        failed(w),
+        w.inconclusive,
+        target,
+      );
+      recordFigures(testInfo, 'attribute property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
+    },
+  );
+
+  test(
+    'PUT /context/{sessionId} with generated bodies and query parameters: never a 5xx, a rejected write changes nothing, an accepted one sets the fields sent',
+    generative('SC-HTTP-01', 'SC-MGMT-PUT-01', 'SC-MGMT-PUT-02', 'SC-MGMT-PUT-03', 'SC-MGMT-PUT-06', 'SC-MGMT-PUT-07', 'SC-MGMT-PUT-08', 'SC-INPUT-03', 'SC-ISOLATION-01'),
+    async ({ api, flows, target }, testInfo) => {
+      flows.requireService();
+      const budget = propertyBudget(target);
+      test.setTimeout(budget.timeLimit + 60_000);
+      const calls = countCalls(api);
+      const started = Date.now();
+      const w = await world(api, flows, target, true, testInfo);
+      recordRuns(w);
+      // sessionId and customerId are left out of PUT bodies: what a forged one does to the resource is not documented,
+      // and a context that moved would end the run's independence.
+      const body = writeBody(w.sites).map((b): BodySpec => (b.kind === 'object' ? { ...b, fields: b.fields.filter(([k]) => k !== 'sessionId' && k !== 'customerId') } : b));
+      const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), saas: fc.boolean(), query: oddQuery, contentType, body });
+      const property = fc.asyncProperty(input, ({ who, saas, query, contentType: ct, body: b }) =>
+        guarded(w, async () => {
+          const s = w.subjects[who];
+          const before = await readManaged(w, s);
+          fail(await bystanderProblems(w), w.run[w.run.length - 1]);
+          const version = Number(before.metadata?.version);
+          const headers: Record<string, string> = { 'content-type': ct };
+          const sendSaas = saas && s.saasToken !== undefined;
+          if (sendSaas) headers['saas-token'] = s.saasToken!;
+          const res = await api.send('PUT', `${tenantPath(w)}/context/${encodeURIComponent(s.sessionId)}${query ? `?${query}` : ''}`, { token: w.service, json: renderBody(b, version), headers });
+          const after = await readManaged(w, s);
+          const e = expectPut(b, ct, target.specVersion, w.sites, { customer: before.customerId !== undefined, saasToken: sendSaas });
+          if (queryOpen(query) && e.outcome === 'accept') e.outcome = 'either';
+          const problems = checkWrite(e, res.status, before, after);
+          if (after.sessionId !== s.sessionId) problems.push(`the context read by id ${s.sessionId} has sessionId ${String(after.sessionId)}`);
+          problems.push(...(await bystanderProblems(w)));
+          fail(problems, res);
+        }),
+      );
+      const { runs, seed } = await checkProperty(
+        testInfo, NAMES, property, budget,
+        (v) => showWrite('PUT', `/session-context/{tenant}/context/{sessionId}${v.query ? `?${v.query}` : ''}`, `service token, the ${w.subjects[v.who].who} session's context`, v.contentType, v.body, v.saas && w.subjects[v.who].saasToken ? ', with the saas-token' : ''),
+        failed(w),
+        w.inconclusive,
+        target,
+      );
+      recordFigures(testInfo, 'PUT property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
+    },
+  );
+
+  test(
+    'every operation on the wrong kind of token is refused and changes nothing; reads with odd query parameters change nothing',
+    generative('SC-HTTP-01', 'SC-AUTH-02', 'SC-AUTH-06', 'SC-READ-01', 'SC-GET-01', 'SC-ISOLATION-01'),
+    async ({ api, flows, target }, testInfo) => {
+      flows.requireService();
+      const budget = propertyBudget(target);
+      test.setTimeout(budget.timeLimit + 60_000);
+      const calls = countCalls(api);
+      const started = Date.now();
+      const w = await world(api, flows, target, true, testInfo);
+      recordRuns(w);
+      type Op = 'get-own' | 'patch-own' | 'post-own' | 'delete-own' | 'get' | 'put' | 'post' | 'delete';
+      const ops: Op[] = ['get-own', 'patch-own', 'post-own', 'delete-own', 'get', 'put', 'post', 'delete'];
+      const input = fc.record({
+        op: fc.constantFrom(...ops),
+        who: fc.integer({ min: 0, max: w.subjects.length - 1 }),
+        token: fc.constantFrom('anonymous', 'customer', 'service', 'right') as fc.Arbitrary<'anonymous' | 'customer' | 'service' | 'right'>,
+        query: oddQuery,
+        body: fc.oneof(writeBody(w.sites), attributeBody()),
+      });
+      const property = fc.asyncProperty(input, ({ op, who, token: kind, query, body }) =>
+        guarded(w, async () => {
+          const s = w.subjects[who];
+          const management = !op.endsWith('-own');
+          const isRead = op === 'get' || op === 'get-own';
+          // 'right' is the documented kind for the operation; then only reads are sent (writes are the other properties').
+          if (kind === 'right' && !isRead) return;
+          const tokenOf = { anonymous: w.subjects[0].token, customer: w.subjects.find((x) => x.who === 'customer')?.token ?? w.subjects[0].token, service: w.service!, right: management ? w.service! : s.token };
+          const wrong = kind !== 'right' && (management ? kind !== 'service' : kind === 'service');
+          if (kind !== 'right' && !wrong) return;
+          const beforeAll = await Promise.all([...w.subjects.map((x) => readManaged(w, x))]);
+          const version = Number(beforeAll[who].metadata?.version);
+          const path = management ? `${tenantPath(w)}/context/${encodeURIComponent(s.sessionId)}` : `${tenantPath(w)}/me/context`;
+          const q = query ? `?${query}` : '';
+          const method = { 'get-own': 'GET', get: 'GET', 'patch-own': 'PATCH', put: 'PUT', 'post-own': 'POST', post: 'POST', 'delete-own': 'DELETE', delete: 'DELETE' }[op];
+          const suffix = op.startsWith('post') ? '/attributes' : op.startsWith('delete') ? `/attributes/${encodeURIComponent(Object.keys((beforeAll[who].context as object) ?? {})[0] ?? 'absent')}` : '';
+          const res = await api.send(method, `${path}${suffix}${q}`, { token: tokenOf[kind], json: isRead || method === 'DELETE' ? undefined : renderBody(body, version) });
+          const problems: string[] = [];
+          if (res.status >= 500) problems.push(`answered ${res.status}: never a 5xx (SC-HTTP-01)`);
+          if (wrong && !(res.status >= 400 && res.status < 500)) problems.push(`a ${kind} token on ${method} ${management ? 'a management endpoint' : 'an own-session endpoint'} answered ${res.status}, expected a 4xx (${management ? 'SC-AUTH-02: 401 or 403' : 'SC-AUTH-06'})`);
+          // Whether the body is parsed before the token is looked at is not documented: the exact status only for well-formed requests.
+          const text = renderBody(body, version);
+          const wellFormed = !queryOpen(query) && (isRead || method === 'DELETE' || (parsedBody(body, version) !== undefined && depthOf(text) <= 32 && !hasPrototypeKey(text) && text.length < 60_000));
+          if (wrong && management && wellFormed && ![401, 403].includes(res.status) && res.status < 500) problems.push(`SC-AUTH-02 documents 401 or 403, got ${res.status}`);
+          if (!wrong && isRead) {
+            // Repeated or unknown query parameters are not documented: a 4xx is as good as ignoring them.
+            if (res.status !== 200 && !(queryOpen(query) && res.status >= 400 && res.status < 500)) problems.push(`a read with the right token answered ${res.status}, expected 200`);
+            else if ((res.json as Ctx).sessionId !== s.sessionId) problems.push(`the read answered session ${String((res.json as Ctx).sessionId)}, expected ${s.sessionId} (SC-GET-01)`);
+          }
+          const afterAll = await Promise.all(w.subjects.map((x) => readManaged(w, x)));
+          afterAll.forEach((a, i) => problems.push(...differences(a, beforeAll[i]).map((d) => `${isRead ? 'a read' : 'a refused write'} changed the ${w.subjects[i].who} context: ${d}`)));
+          problems.push(...(await bystanderProblems(w)));
+          fail(problems, res);
+        }),
+      );
+      const { runs, seed } = await checkProperty(testInfo, NAMES, property, budget, (v) => `${v.op} on the ${w.subjects[v.who].who} session with a ${v.token === 'right' ? 'documented' : v.token} token${v.query ? `, query ?${v.query}` : ''}\nbody (writes): ${showBody(v.body, 1)}`, failed(w), w.inconclusive, target);
+      recordFigures(testInfo, 'token and read property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
+    },
+  );
+});
