@@ -111,6 +111,8 @@ async function main(): Promise<void> {
     expectFailures: true,
   });
 
+  run('the package from an installed copy: npm pack, install, run (bundled mock, deviation, baseline, live)', 'npx', ['tsx', 'scripts/pack-check.ts']);
+  run('two shards merged give the verdicts of one run', 'npx', ['tsx', 'scripts/shard-check.ts']);
   if (existsSync(`${root}scripts/verify-deviations.ts`) && process.env.SKIP_DEVIATIONS !== '1') {
     run('deviation matrix', 'npx', ['tsx', 'scripts/verify-deviations.ts']);
   }
