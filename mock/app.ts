@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installConditions } from './conditions.js';
-import { error } from './domain/replies.js';
+import { error, internalError } from './domain/replies.js';
 import { SessionService } from './domain/service.js';
 import type { MockSettings, Reply, Seed } from './domain/types.js';
 
@@ -51,7 +51,7 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       req.log.error(err);
-      return send(reply, error(500, 'Internal error'));
+      return send(reply, internalError());
     }
     return send(reply, service.rejectedBody(status, err.message, err.code));
   });

@@ -21,6 +21,7 @@ export const SETTING_NAMES = {
   'context-lag': 'MOCK_CONTEXT_LAG',
   'random-seed': 'MOCK_RANDOM_SEED',
   residue: 'MOCK_RESIDUE',
+  'token-prefix': 'MOCK_TOKEN_PREFIX',
 } as const;
 type Flag = keyof typeof SETTING_NAMES;
 
@@ -54,6 +55,12 @@ function flag(name: Flag, value: string | undefined): boolean {
   throw new SettingsError(`${label(name)} must be 1, true, 0 or false; got "${value}"`);
 }
 
+function tokenPrefix(value: string | undefined): string {
+  if (value === undefined || value === '') return '';
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value)) throw new SettingsError(`${label('token-prefix')} must be 1 to 32 letters, digits, _ or -; got "${value}"`);
+  return value;
+}
+
 /** Flags win over the environment (names in SETTING_NAMES). */
 export function settingsFrom(
   flags: Partial<Record<Flag, string>> = {},
@@ -78,6 +85,7 @@ export function settingsFrom(
     contextLagMs: integer('context-lag', pick('context-lag'), 0, 600_000, 'milliseconds'),
     randomSeed: integer('random-seed', pick('random-seed'), defaultSettings.randomSeed, 2 ** 32 - 1, 'an integer'),
     residue: flag('residue', pick('residue')),
+    tokenPrefix: tokenPrefix(pick('token-prefix')),
   };
 }
 

@@ -53,6 +53,8 @@ interface World {
   bystander: Subject;
   bystanderBefore: Ctx;
   service?: string;
+  /** Tokens of the wrong kind beyond the three: a logged-out customer's and a service token without the scope. */
+  extra: { revoked?: string; limited?: string };
   sites: SiteValues;
   /** Exchanges of the run in progress, and of the last run that failed. */
   run: Exchange[];
@@ -73,7 +75,21 @@ async function world(api: Api, flows: Flows, target: TargetConfig, needService: 
   expect(await api.addOwnAttribute(other.token, { key: 'bystander', value: { untouched: 'yes' } })).toHaveStatus(201);
   const bystander: Subject = { who: 'anonymous', token: other.token, sessionId: other.sessionId };
   const service = needService && target.service ? await flows.serviceToken() : undefined;
-  return { api, flows, target, subjects, bystander, bystanderBefore: await flows.context(other.token), service, sites: siteValuesOf(await flows.sites(anonymous.token)), run: [], inconclusive: new InconclusiveGuard(testInfo) };
+  const extra: World['extra'] = {};
+  if (needService) {
+    if (target.customer) {
+      // A customer token that has been logged out (SC-AUTH-04).
+      const gone = await flows.customer(target.customer, await flows.anonymous());
+      expect(await api.customerLogout(gone.token)).toHaveStatus(204);
+      flows.forgetCustomer(gone.token);
+      extra.revoked = gone.token;
+    }
+    if (target.limitedService) {
+      const res = await api.serviceToken(target.limitedService.clientId, target.limitedService.clientSecret);
+      if (res.status === 200) extra.limited = (res.json as { access_token: string }).access_token;
+    }
+  }
+  return { api, flows, target, subjects, bystander, bystanderBefore: await flows.context(other.token), service, extra, sites: siteValuesOf(await flows.sites(anonymous.token)), run: [], inconclusive: new InconclusiveGuard(testInfo) };
 }
 
 /** Wraps `api.send` so that each run's exchanges are kept for the failure report. */
@@ -289,8 +305,8 @@ test.describe('generated bad input on every write operation', () => {
   );
 
   test(
-    'every operation on the wrong kind of token is refused and changes nothing; reads with odd query parameters change nothing',
-    generative('SC-HTTP-01', 'SC-AUTH-02', 'SC-AUTH-06', 'SC-READ-01', 'SC-GET-01', 'SC-ISOLATION-01'),
+    'every operation on the wrong kind of token, an unknown or a logged-out one is refused and changes nothing; reads with odd query parameters change nothing',
+    generative('SC-HTTP-01', 'SC-AUTH-01', 'SC-AUTH-02', 'SC-AUTH-03', 'SC-AUTH-04', 'SC-AUTH-06', 'SC-SCHEMA-04', 'SC-READ-01', 'SC-GET-01', 'SC-ISOLATION-01'),
     async ({ api, flows, target }, testInfo) => {
       flows.requireService();
       const budget = propertyBudget(target);
@@ -304,7 +320,7 @@ test.describe('generated bad input on every write operation', () => {
       const input = fc.record({
         op: fc.constantFrom(...ops),
         who: fc.integer({ min: 0, max: w.subjects.length - 1 }),
-        token: fc.constantFrom('anonymous', 'customer', 'service', 'right') as fc.Arbitrary<'anonymous' | 'customer' | 'service' | 'right'>,
+        token: fc.constantFrom('anonymous', 'customer', 'service', 'right', 'unknown', 'revoked', 'limited') as fc.Arbitrary<'anonymous' | 'customer' | 'service' | 'right' | 'unknown' | 'revoked' | 'limited'>,
         query: oddQuery,
         body: fc.oneof(writeBody(w.sites), attributeBody()),
       });
@@ -315,8 +331,18 @@ test.describe('generated bad input on every write operation', () => {
           const isRead = op === 'get' || op === 'get-own';
           // 'right' is the documented kind for the operation; then only reads are sent (writes are the other properties').
           if (kind === 'right' && !isRead) return;
-          const tokenOf = { anonymous: w.subjects[0].token, customer: w.subjects.find((x) => x.who === 'customer')?.token ?? w.subjects[0].token, service: w.service!, right: management ? w.service! : s.token };
-          const wrong = kind !== 'right' && (management ? kind !== 'service' : kind === 'service');
+          const tokenOf: Record<typeof kind, string | undefined> = {
+            anonymous: w.subjects[0].token,
+            customer: w.subjects.find((x) => x.who === 'customer')?.token ?? w.subjects[0].token,
+            service: w.service!,
+            right: management ? w.service! : s.token,
+            unknown: 'conformanceUnknownToken0000000000',
+            revoked: w.extra.revoked,
+            limited: w.extra.limited,
+          };
+          if (tokenOf[kind] === undefined) return;
+          const invalid = kind === 'unknown' || kind === 'revoked';
+          const wrong = invalid || (kind !== 'right' && (management ? kind !== 'service' : kind === 'service' || kind === 'limited'));
           if (kind !== 'right' && !wrong) return;
           const beforeAll = await Promise.all([...w.subjects.map((x) => readManaged(w, x))]);
           const version = Number(beforeAll[who].metadata?.version);
@@ -327,11 +353,18 @@ test.describe('generated bad input on every write operation', () => {
           const res = await api.send(method, `${path}${suffix}${q}`, { token: tokenOf[kind], json: isRead || method === 'DELETE' ? undefined : renderBody(body, version) });
           const problems: string[] = [];
           if (res.status >= 500) problems.push(`answered ${res.status}: never a 5xx (SC-HTTP-01)`);
-          if (wrong && !(res.status >= 400 && res.status < 500)) problems.push(`a ${kind} token on ${method} ${management ? 'a management endpoint' : 'an own-session endpoint'} answered ${res.status}, expected a 4xx (${management ? 'SC-AUTH-02: 401 or 403' : 'SC-AUTH-06'})`);
+          if (wrong && !(res.status >= 400 && res.status < 500)) problems.push(`a ${kind} token on ${method} ${management ? 'a management endpoint' : 'an own-session endpoint'} answered ${res.status}, expected a 4xx`);
           // Whether the body is parsed before the token is looked at is not documented: the exact status only for well-formed requests.
           const text = renderBody(body, version);
           const wellFormed = !queryOpen(query) && (isRead || method === 'DELETE' || (parsedBody(body, version) !== undefined && depthOf(text) <= 32 && !hasPrototypeKey(text) && text.length < 60_000));
-          if (wrong && management && wellFormed && ![401, 403].includes(res.status) && res.status < 500) problems.push(`SC-AUTH-02 documents 401 or 403, got ${res.status}`);
+          if (wellFormed && res.status < 500) {
+            if (invalid && res.status !== 401) problems.push(`a${kind === 'unknown' ? 'n unknown' : ' logged-out'} token answered ${res.status}, expected 401 (${kind === 'unknown' ? 'SC-AUTH-01' : 'SC-AUTH-04'})`);
+            else if (kind === 'unknown') {
+              const fault = (res.json as { fault?: { faultstring?: unknown; detail?: { errorcode?: unknown } } } | undefined)?.fault;
+              if (typeof fault?.faultstring !== 'string' || typeof fault.detail?.errorcode !== 'string') problems.push(`the 401 for an unknown token carries no gateway fault body (SC-AUTH-01, SC-SCHEMA-04): ${res.text.slice(0, 120)}`);
+            } else if (kind === 'limited' && management && res.status !== 403) problems.push(`a service token without sessioncontext.context_manage answered ${res.status}, expected 403 (SC-AUTH-03)`);
+            else if (!invalid && kind !== 'limited' && wrong && management && ![401, 403].includes(res.status)) problems.push(`SC-AUTH-02 documents 401 or 403, got ${res.status}`);
+          }
           if (!wrong && isRead) {
             // Repeated or unknown query parameters are not documented: a 4xx is as good as ignoring them.
             if (res.status !== 200 && !(queryOpen(query) && res.status >= 400 && res.status < 500)) problems.push(`a read with the right token answered ${res.status}, expected 200`);

@@ -70,7 +70,10 @@ export function getOwn(store: Store, caller: Caller, tenantName: string): Reply 
 }
 
 /**
- * SC-PATCH-01, SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03, SC-PATCH-WHITELIST-04, SC-PATCH-WHITELIST-05, SC-PATCH-IGNORED-01, SC-PATCH-IGNORED-02, SC-PATCH-IGNORED-03, SC-PATCH-IGNORED-04, SC-PATCH-IGNORED-05, SC-PATCH-IGNORED-06, SC-PATCH-IGNORED-07, SC-PATCH-CONTEXT-01, SC-VERSION-01, SC-VERSION-02, SC-VERSION-03, SC-VERSION-04, SC-VERSION-05, SC-VERSION-06, SC-VERSION-07, SC-VERSION-08, SC-VERSION-09,
+ * SC-PATCH-01, SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03, SC-PATCH-WHITELIST-04,
+ * SC-PATCH-WHITELIST-05, SC-PATCH-IGNORED-01, SC-PATCH-IGNORED-02, SC-PATCH-IGNORED-03, SC-PATCH-IGNORED-04,
+ * SC-PATCH-IGNORED-05, SC-PATCH-IGNORED-06, SC-PATCH-IGNORED-07, SC-PATCH-CONTEXT-01, SC-VERSION-01, SC-VERSION-02,
+ * SC-VERSION-03, SC-VERSION-04, SC-VERSION-05, SC-VERSION-06, SC-VERSION-07, SC-VERSION-08, SC-VERSION-09,
  * SC-404-02, SC-PATCH-02, SC-INPUT-03: PATCH /me/context applies only the whitelisted fields the body carries,
  * with the current version, and answers 204; every refusal comes before the first change.
  */
@@ -92,11 +95,7 @@ export async function patchOwn(store: Store, caller: Caller, tenantName: string,
   await store.dev.beforePatchWrite?.();
   const changes = store.dev.patchChanges?.(fields.picked) ?? fields.picked;
   const before = store.snapshot(record);
-  for (const [field, value] of Object.entries(changes)) {
-    // SC-PATCH-CONTEXT-01: PATCH replaces the whole map (OBSERVED, §2).
-    if (field === 'context') record.context = new Map(Object.entries(value as Record<string, unknown>));
-    else (record as unknown as Record<string, unknown>)[field] = value;
-  }
+  store.applyFields(record, changes);
   store.touch(record);
   store.dev.afterPatch?.(record, body, before);
   const reply = noContent();

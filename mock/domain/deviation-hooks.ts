@@ -32,6 +32,7 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
   },
   'whitelisted-field-dropped': { patchChanges: (c) => without(c, 'currency') },
   'language-dropped': { patchChanges: (c) => without(c, 'language') },
+  'patch-clears-unsent': { patchChanges: (c) => ({ targetLocation: undefined, ...c }) },
   'context-merged': { afterPatch: (r, _body, before) => void (r.context = new Map([...before.context, ...r.context])) },
   'metadata-applied': {
     afterPatch: (r, body) => {
@@ -133,6 +134,7 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
       store.refreshTokens.get(body.refresh_token as string)!.sessionId = sessionId;
     },
   },
+  'login-drops-attributes': { afterLogin: ({ record }) => void (record && (record.context = new Map())) },
   'login-drops-cart': { afterLogin: ({ record }) => void (record && (record.cartId = undefined)) },
   'cart-id-not-set': { afterCart: (r, before) => void (r.cartId = before.cartId) },
   'upsert-ignored': { upsert: () => false },

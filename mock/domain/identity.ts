@@ -12,12 +12,13 @@ import type { Reply, SeedCustomer, SeedTenant } from './types.js';
 
 type Query = Record<string, string | undefined>;
 
-const opaque = (bytes = 21): string => randomBytes(bytes).toString('base64url');
+/** An opaque token (BEHAVIOUR.md §4), with the recognisable prefix a leak scan looks for (MockSettings.tokenPrefix). */
+const opaque = (store: Store, bytes = 21): string => `${store.settings.tokenPrefix}${randomBytes(bytes).toString('base64url')}`;
 
 /** A JWT-looking saas token; it holds no session id (BEHAVIOUR.md §4). */
-function saasToken(customerId: string): string {
+function saasToken(store: Store, customerId: string): string {
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${enc({ alg: 'HS256' })}.${enc({ sub: customerId, jti: randomUUID() })}.${opaque(16)}`;
+  return `${enc({ alg: 'HS256' })}.${enc({ sub: customerId, jti: randomUUID() })}.${opaque(store, 16)}`;
 }
 
 /** SC-DERIVE-ANON-01, SC-DERIVE-ANON-02, SC-DERIVE-ANON-03, SC-DERIVE-ANON-04: what an anonymous session's context starts with. */
@@ -34,8 +35,8 @@ export function customerDefaults(store: Store, tenant: SeedTenant, customer: See
 }
 
 function issueAnonymous(store: Store, tenant: string, clientId: string, sessionId: string): Record<string, unknown> {
-  const access = opaque();
-  const refresh = opaque(24);
+  const access = opaque(store);
+  const refresh = opaque(store, 24);
   store.tokens.set(access, { kind: 'anonymous', tenant, clientId, sessionId, scopes: [], revoked: false });
   store.refreshTokens.set(refresh, { tenant, clientId, sessionId, used: false });
   return { token_type: 'Bearer', access_token: access, expires_in: 3599, refresh_token: refresh, refresh_token_expires_in: 86399, sessionId, scope: `tenant=${tenant}` };
@@ -86,8 +87,8 @@ export function customerLogin(store: Store, caller: Caller, tenantName: string, 
   const customer = tenant.customers.find((c) => c.email.toLowerCase() === email);
   if (!customer || customer.password !== body.password) return error(401, 'Invalid credentials');
   const customerId = customer.profile.id;
-  const access = opaque();
-  const saas = saasToken(customerId);
+  const access = opaque(store);
+  const saas = saasToken(store, customerId);
   const token = { kind: 'customer' as const, tenant: tenantName, clientId: auth.clientId, sessionId: auth.sessionId, customerId, scopes: [], revoked: false };
   store.tokens.set(access, token);
   store.saasTokens.set(saas, { tenant: tenantName, customerId });
@@ -103,7 +104,7 @@ export function customerLogin(store: Store, caller: Caller, tenantName: string, 
     access_token: access,
     saas_token: saas,
     expires_in: 2591999,
-    refresh_token: opaque(24),
+    refresh_token: opaque(store, 24),
     refresh_token_expires_in: 86399,
     token_type: 'Bearer',
     session_id: auth.sessionId,
@@ -152,7 +153,7 @@ export function serviceToken(store: Store, form: Query): Reply {
     if (client.clientSecret !== form.client_secret) break;
     const requested = (typeof form.scope === 'string' ? form.scope : '').split(/\s+/).filter((s) => s && !s.startsWith('tenant='));
     const granted = requested.length ? requested.filter((s) => client.scopes.includes(s)) : client.scopes;
-    const access = opaque();
+    const access = opaque(store);
     store.tokens.set(access, { kind: 'service', tenant: name, clientId: client.clientId, scopes: granted, revoked: false });
     return ok({ access_token: access, token_type: 'Bearer', expires_in: 14399, session_idle_time: 120, refresh_token: '', refresh_token_expires_in: 0, scope: [`tenant=${name}`, ...granted].join(' ') });
   }

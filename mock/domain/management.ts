@@ -18,7 +18,8 @@ export function getContext(store: Store, caller: Caller, tenantName: string, ses
 }
 
 /**
- * SC-MGMT-PUT-01, SC-MGMT-PUT-02, SC-MGMT-PUT-03, SC-MGMT-PUT-04, SC-MGMT-PUT-05, SC-MGMT-PUT-06, SC-MGMT-PUT-07, SC-MGMT-PUT-08: PUT /context/{sessionId} sets the fields sent (typed as on PATCH) when the version is
+ * SC-MGMT-PUT-01, SC-MGMT-PUT-02, SC-MGMT-PUT-03, SC-MGMT-PUT-04, SC-MGMT-PUT-05, SC-MGMT-PUT-06, SC-MGMT-PUT-07,
+ * SC-MGMT-PUT-08: PUT /context/{sessionId} sets the fields sent (typed as on PATCH) when the version is
  * current; `?upsert=true` creates a missing context; a customer's context needs that customer's saas-token.
  */
 export function putContext(store: Store, caller: Caller, tenantName: string, sessionId: string, upsert: string | undefined, body: unknown): Reply {
@@ -53,10 +54,7 @@ export function putContext(store: Store, caller: Caller, tenantName: string, ses
     }
     store.touch(record);
   }
-  for (const [field, value] of Object.entries(changes)) {
-    if (field === 'context') record.context = new Map(Object.entries(value as Record<string, unknown>));
-    else (record as unknown as Record<string, unknown>)[field] = value;
-  }
+  store.applyFields(record, changes);
   return noContent();
 }
 

@@ -21,7 +21,9 @@ export function tenantProblem(pathTenant: string, tokenTenant: string): 'malform
 }
 
 /**
- * SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03, SC-PATCH-WHITELIST-04, SC-PATCH-WHITELIST-05, SC-PATCH-IGNORED-01, SC-PATCH-IGNORED-02, SC-PATCH-IGNORED-03, SC-PATCH-IGNORED-04, SC-PATCH-IGNORED-05, SC-PATCH-IGNORED-06, SC-PATCH-IGNORED-07: the PATCH /me/context whitelist (OpenAPI PATCH
+ * SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03, SC-PATCH-WHITELIST-04, SC-PATCH-WHITELIST-05,
+ * SC-PATCH-IGNORED-01, SC-PATCH-IGNORED-02, SC-PATCH-IGNORED-03, SC-PATCH-IGNORED-04, SC-PATCH-IGNORED-05,
+ * SC-PATCH-IGNORED-06, SC-PATCH-IGNORED-07: the PATCH /me/context whitelist (OpenAPI PATCH
  * description); `language` joined on 2026-04-21. Everything else in a PATCH body is ignored.
  */
 export function patchWhitelist(spec: SpecVersion): readonly string[] {
@@ -36,7 +38,8 @@ export function putFields(spec: SpecVersion): readonly string[] {
 }
 
 /**
- * The same type checks on PATCH and PUT (SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03, SC-PATCH-WHITELIST-04, SC-PATCH-WHITELIST-05, SC-MGMT-PUT-01): string fields are strings,
+ * The same type checks on PATCH and PUT (SC-PATCH-WHITELIST-01, SC-PATCH-WHITELIST-02, SC-PATCH-WHITELIST-03,
+ * SC-PATCH-WHITELIST-04, SC-PATCH-WHITELIST-05, SC-MGMT-PUT-01): string fields are strings,
  * `context` maps names to context values. Answers the listed fields present in the body, or the first problem.
  */
 export function pickFields(body: Record<string, unknown>, fields: readonly string[]): { picked: Record<string, unknown> } | { problem: string } {
@@ -94,7 +97,8 @@ export interface Derived {
 }
 
 /**
- * SC-DERIVE-ANON-01, SC-DERIVE-ANON-02, SC-DERIVE-ANON-03, SC-DERIVE-ANON-04: an anonymous session takes the default site's code, currency and home-base country
+ * SC-DERIVE-ANON-01, SC-DERIVE-ANON-02, SC-DERIVE-ANON-03, SC-DERIVE-ANON-04: an anonymous session takes the default
+ * site's code, currency and home-base country
  * (§6); anonymous-login parameters, where given, win (2026-04).
  */
 export function deriveAnonymous(sites: readonly Site[], params: Derived = {}): Derived {
@@ -114,7 +118,8 @@ export function addressCountry(profile: SeedProfile, tag: string): string | unde
 }
 
 /**
- * SC-DERIVE-CUST-01, SC-DERIVE-CUST-02, SC-DERIVE-CUST-03, SC-DERIVE-CUST-04, SC-DERIVE-CUST-05, SC-DERIVE-CUST-06, SC-DERIVE-CUST-07, logged-in customer (§6): preferredCurrency, else the default site's currency;
+ * SC-DERIVE-CUST-01, SC-DERIVE-CUST-02, SC-DERIVE-CUST-03, SC-DERIVE-CUST-04, SC-DERIVE-CUST-05, SC-DERIVE-CUST-06,
+ * SC-DERIVE-CUST-07, logged-in customer (§6): preferredCurrency, else the default site's currency;
  * preferredSite, else the default site; the default shipping address's country, then the billing address's,
  * then the default site's home-base country.
  */

@@ -4,7 +4,8 @@
  * about Fastify. This file checks what every request shares (query parameters, body depth, unparseable
  * bodies) and hands on to the operation's module:
  *   store.ts       state, record writes and rendering     rules.ts            the documented rules, pure
- *   access.ts      bearer, tenant, scope                   identity.ts         logins, refresh, logout, /me, service tokens
+ *   access.ts      bearer, tenant, scope                   identity.ts         logins, refresh, logout, /me, service
+ * tokens
  *   neighbours.ts  sites, carts                            contexts.ts         /me/context operations
  *   management.ts  /context/{sessionId} operations        deviation-hooks.ts  what each deviation changes
  */

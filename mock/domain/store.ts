@@ -77,6 +77,14 @@ export class Store {
     return record;
   }
 
+  /** Writes checked fields into a record; `context` replaces the whole map (SC-PATCH-CONTEXT-01, OBSERVED §2). */
+  applyFields(record: SessionContextRecord, changes: Record<string, unknown>): void {
+    for (const [field, value] of Object.entries(changes)) {
+      if (field === 'context') record.context = new Map(Object.entries(value as Record<string, unknown>));
+      else (record as unknown as Record<string, unknown>)[field] = value;
+    }
+  }
+
   snapshot(record: SessionContextRecord): Snapshot {
     return { version: record.version, createdAt: record.createdAt, modifiedAt: record.modifiedAt, cartId: record.cartId, context: new Map(record.context) };
   }

@@ -30,6 +30,8 @@ export interface MockSettings {
   randomSeed: number;
   /** Serve GET /__mock/residue: what the clients left behind. */
   residue: boolean;
+  /** Prefix of every token issued, so a scan of a run's output can recognise a leaked one (e.g. LEAKCANARY). */
+  tokenPrefix: string;
 }
 
 export const defaultSettings: MockSettings = {
@@ -44,6 +46,7 @@ export const defaultSettings: MockSettings = {
   contextLagMs: 0,
   randomSeed: 1,
   residue: false,
+  tokenPrefix: '',
 };
 
 export interface SeedAddress {

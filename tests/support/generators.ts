@@ -74,8 +74,8 @@ export const attributeName: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: longName },
 );
 
-/** Deeply nested object: {level: {level: … value}}. */
-export const deepObject = fc.tuple(fc.integer({ min: 2, max: 120 }), fc.oneof(fc.string({ maxLength: 8 }), fc.constant({}))).map(([depth, leaf]) => {
+/** Deeply nested object: {level: {level: … value}}, now and then hundreds to a thousand levels (no limit is documented). */
+export const deepObject = fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 2, max: 120 }) }, { weight: 1, arbitrary: fc.integer({ min: 300, max: 1200 }) }), fc.oneof(fc.string({ maxLength: 8 }), fc.constant({}))).map(([depth, leaf]) => {
   let v: unknown = leaf;
   for (let i = 0; i < depth; i++) v = { level: v };
   return v as Record<string, unknown>;

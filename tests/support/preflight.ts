@@ -23,14 +23,19 @@ function answerText(x: Exchange): string {
 }
 
 async function attempt(item: string, call: () => Promise<Exchange>, ok: (x: Exchange) => string | undefined): Promise<Check> {
-  try {
-    const x = await call();
-    const problem = x.json === undefined || x.status >= 300 ? answerText(x) : ok(x);
-    return { item, ok: !problem, detail: problem ? redactText(problem) : 'ok' };
-  } catch (e) {
-    const message = e instanceof InconclusiveError ? e.message.replace(/^inconclusive: /, '') : (e as Error).message;
-    return { item, ok: false, detail: redactText(message) };
+  let detail = '';
+  // A reset or a rate limit that outlasted the client's retries is tried once more; a silent target is not.
+  for (let round = 1; round <= 2; round++) {
+    try {
+      const x = await call();
+      const problem = x.json === undefined || x.status >= 300 ? answerText(x) : ok(x);
+      return { item, ok: !problem, detail: problem ? redactText(problem) : 'ok' };
+    } catch (e) {
+      detail = redactText(e instanceof InconclusiveError ? e.message.replace(/^inconclusive: /, '') : (e as Error).message);
+      if (!(e instanceof InconclusiveError) || /no answer within/.test(detail)) break;
+    }
   }
+  return { item, ok: false, detail };
 }
 
 export async function preflight(target: TargetConfig): Promise<Check[]> {

@@ -24,6 +24,11 @@ export interface Expectation {
   setAttributes: Record<string, unknown>;
   /** Top-level fields an accepted write may change in any way. */
   free: Set<string>;
+  /**
+   * Fields sent with a value of the wrong type (not null): a 2xx may coerce or store it, but must not drop it
+   * silently, so the field must differ from before (null is left free: "not provided" is a common reading).
+   */
+  mustChange: Set<string>;
   /** Versions an accepted write may leave, relative to the stored one. */
   versionDeltas: number[];
   /** Whether an accepted write must move modifiedAt forward (PATCH, SC-VERSION-08). */
@@ -35,7 +40,7 @@ export interface Expectation {
 }
 
 function base(acceptStatus: number[]): Expectation {
-  return { outcome: 'accept', reasons: [], set: {}, setAttributes: {}, free: new Set(), versionDeltas: [1], modifiedForward: false, keepsCreatedAt: true, acceptStatus };
+  return { outcome: 'accept', reasons: [], set: {}, setAttributes: {}, free: new Set(), mustChange: new Set(), versionDeltas: [1], modifiedForward: false, keepsCreatedAt: true, acceptStatus };
 }
 
 function worsen(e: Expectation, to: Outcome, reason: string): void {
@@ -89,6 +94,13 @@ function versionRule(e: Expectation, spec: VersionSpec): void {
 
 function commonBodyRules(e: Expectation, body: BodySpec, contentType: string): body is Extract<BodySpec, { kind: 'object' }> {
   if (!JSON_TYPES.includes(contentType)) worsen(e, 'either', `content type ${contentType}`);
+  if (body.kind === 'text' && !JSON_TYPES.includes(contentType)) {
+    // Text under another content type may be that type's valid encoding (key=a&value=b as a form): not documented.
+    for (const f of ['siteCode', 'currency', 'targetLocation', 'language', 'context', 'cartId']) e.free.add(f);
+    e.versionDeltas = [0, 1];
+    e.modifiedForward = false;
+    return false;
+  }
   if (body.kind === 'text') {
     worsen(e, 'reject', 'the body is not JSON');
     return false;
@@ -114,6 +126,7 @@ function sessionFieldRule(e: Expectation, field: string, value: unknown, sites: 
   } else {
     worsen(e, 'either', `${field} is ${JSON.stringify(value)}, not a usable string`);
     e.free.add(field);
+    if (value !== null && typeof value !== 'string') e.mustChange.add(field);
   }
 }
 
@@ -272,6 +285,9 @@ export function checkWrite(e: Expectation, status: number, before: Ctx, after: C
   if (status >= 200 && status < 300) {
     if (e.outcome === 'reject') return [`answered ${status}, but the write must be rejected: ${e.reasons.join('; ')}`];
     const out = e.acceptStatus.includes(status) ? [] : [`answered ${status}, the documented success is ${e.acceptStatus.join(' or ')}`];
+    for (const f of e.mustChange) {
+      if (isDeepStrictEqual(after[f], before[f])) out.push(`${f} was sent with a value of the wrong type, answered ${status}, and kept ${short(before[f])}: silently dropped`);
+    }
     return out.concat(
       differences(after, applied(before, e), {
         free: e.free,
