@@ -83,14 +83,28 @@ async function staging(title: string, options: StagingOptions): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const mockEnv = { TARGET: 'mock', MOCK_CONTEXT_CREATION: '', MOCK_STALE_VERSION_STATUS: '', MOCK_DEVIATION: '' };
+  const mockEnv = {
+    TARGET: 'mock',
+    MOCK_CONTEXT_CREATION: '',
+    MOCK_STALE_VERSION_STATUS: '',
+    MOCK_DEVIATION: '',
+    // The bundled mock reads these too; a caller's conditions must not change npm test's verdicts.
+    MOCK_LATENCY: '',
+    MOCK_RATE_LIMIT: '',
+    MOCK_GATEWAY_ERRORS: '',
+    MOCK_NETWORK_RESETS: '',
+    MOCK_CONTEXT_LAG: '',
+  };
   run('type-check', 'npx', ['tsc', '--noEmit']);
   run('lint', 'npx', ['eslint', '.']);
   suite('self', { ...mockEnv }, 'self');
   suite('default', { ...mockEnv, SPEC_VERSION: '2026-04' });
-  suite('context-at-login', { ...mockEnv, SPEC_VERSION: '2026-04', MOCK_CONTEXT_CREATION: 'login' });
-  suite('stale-409', { ...mockEnv, SPEC_VERSION: '2026-04', MOCK_STALE_VERSION_STATUS: '409' });
-  suite('spec-2022-11', { ...mockEnv, SPEC_VERSION: '2022-11' });
+  // The generative runs get their full budget under the default setting; the other settings check that the model
+  // and the properties hold there too, with a smaller one.
+  const smaller = { PROPERTY_RUNS: '40', MODEL_RUNS: '30' };
+  suite('context-at-login', { ...mockEnv, ...smaller, SPEC_VERSION: '2026-04', MOCK_CONTEXT_CREATION: 'login' });
+  suite('stale-409', { ...mockEnv, ...smaller, SPEC_VERSION: '2026-04', MOCK_STALE_VERSION_STATUS: '409' });
+  suite('spec-2022-11', { ...mockEnv, ...smaller, SPEC_VERSION: '2022-11' });
   run('requirement catalogue', 'npx', ['tsx', 'scripts/catalogue.ts', 'check', ...['default', 'context-at-login', 'stale-409', 'spec-2022-11'].map((l) => `reports/${l}/results.json`)]);
   run('specification up to date', 'npx', ['tsx', 'scripts/catalogue.ts', 'render', '--check']);
 
