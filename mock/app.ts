@@ -14,13 +14,15 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** The mock's own endpoints: never hit by a condition, never part of the emulated API. */
 export const RESIDUE_PATH = '/__mock/residue';
 
-/** SC-HTTP-02: every body goes out as JSON with a JSON content type. */
+/** SC-HTTP-02: every body goes out as JSON with a JSON content type (a `raw` body as given, with its headers). */
 function send(reply: FastifyReply, result: Reply): FastifyReply {
   reply.code(result.status);
   for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+  if (result.raw !== undefined) return reply.send(result.raw);
   if (result.body === undefined) return reply.send();
   // A bare JSON string (the attribute POST answer) must go out as JSON, not as text.
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.body));
+  if (!result.headers?.['content-type']) reply.type('application/json; charset=utf-8');
+  return reply.send(JSON.stringify(result.body));
 }
 
 const caller = (req: FastifyRequest) => ({
@@ -53,7 +55,7 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
       req.log.error(err);
       return send(reply, internalError());
     }
-    return send(reply, service.rejectedBody(status, err.message, err.code));
+    return send(reply, service.outgoing(service.rejectedBody(status, err.message, err.code), req.url.split('?')[0]));
   });
   app.setNotFoundHandler((req, reply) => send(reply, error(404, `No route for ${req.method} ${req.url.split('?')[0]}`)));
 
@@ -63,7 +65,7 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
   const methods = new Map<string, Method[]>();
   const route = (method: Method, url: string, handler: (req: FastifyRequest) => Reply | Promise<Reply>) => {
     methods.set(url, [...(methods.get(url) ?? []), method]);
-    app.route({ method, url, handler: async (req, reply) => send(reply, await handler(req)) });
+    app.route({ method, url, handler: async (req, reply) => send(reply, service.outgoing(await handler(req), req.url.split('?')[0])) });
   };
   const p = (req: FastifyRequest) => req.params as Params;
 

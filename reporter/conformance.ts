@@ -9,9 +9,9 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { buildReport, renderConsole, renderMarkdown, type ConformanceReport, type Requirement, type TestOutcome, type TestRecord } from './model.js';
+import { buildReport, renderConsole, renderMarkdown, type ConformanceReport, type TestOutcome, type TestRecord } from './model.js';
+import { catalogue } from '../tests/support/requirements.js';
 import { reportDir, suiteInfo, type ConformanceMetadata } from './metadata.js';
 
 export interface ConformanceReporterOptions {
@@ -22,11 +22,6 @@ export interface ConformanceReporterOptions {
 }
 
 type Annotation = { type: string; description?: string };
-
-function loadCatalogue(): Requirement[] {
-  const file = fileURLToPath(new URL('../fixtures/requirements.json', import.meta.url));
-  return (JSON.parse(readFileSync(file, 'utf8')) as { requirements: Requirement[] }).requirements;
-}
 
 /** "SC-HTTP-02: short text" → {requirement, text}. */
 function split(description: string | undefined): { requirement: string; text: string } {
@@ -155,7 +150,7 @@ export default class ConformanceReporter implements Reporter {
     const metadata = (this.config?.metadata as { conformance?: ConformanceMetadata } | undefined)?.conformance;
     const max = Number(process.env.CONFORMANCE_MAX_INCONCLUSIVE ?? '0.2');
     const report: ConformanceReport = buildReport({
-      catalogue: loadCatalogue(),
+      catalogue,
       tests,
       errors: this.errors,
       status: result.status,

@@ -3,16 +3,10 @@
  * requirement and one for the run out. Pure, so the self tests can feed it cases a real run rarely produces.
  */
 
-export type Level = 'MUST' | 'OBSERVED';
+import type { Requirement } from '../tests/support/requirements.js';
 
-export interface Requirement {
-  id: string;
-  level: Level;
-  operation: string;
-  sources: { file: string; pointer: string }[];
-  statement: string;
-  exclusion?: string;
-}
+export type { Requirement };
+export type Level = Requirement['level'];
 
 export type TestOutcome =
   | 'passed'

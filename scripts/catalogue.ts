@@ -11,20 +11,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { DEVIATIONS } from '../mock/domain/deviations.js';
+import { loadCatalogue, type Requirement } from '../tests/support/requirements.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const SPEC_PATH = `${root}docs/SPECIFICATION.md`;
-
-interface Requirement {
-  id: string;
-  level: 'MUST' | 'OBSERVED';
-  operation: string;
-  statement: string;
-  sources: { file: string; pointer: string }[];
-  exclusion?: string;
-}
 
 interface ListedTest {
   file: string;
@@ -34,20 +25,6 @@ interface ListedTest {
   ids: string[];
   /** Playwright's verdict in a results file: expected, unexpected, flaky or skipped. */
   status?: string;
-}
-
-export function loadCatalogue(): Requirement[] {
-  const data = JSON.parse(readFileSync(`${root}fixtures/requirements.json`, 'utf8')) as { requirements: Requirement[] };
-  const ajv = new Ajv({ allErrors: true, strictRequired: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(`${root}schemas/requirements.schema.json`, 'utf8')));
-  if (!validate(data)) throw new Error(`fixtures/requirements.json does not match its schema: ${JSON.stringify(validate.errors, null, 2)}`);
-  const reqs = data.requirements as Requirement[];
-  const seen = new Set<string>();
-  for (const r of reqs) {
-    if (seen.has(r.id)) throw new Error(`requirement ${r.id} appears twice in fixtures/requirements.json`);
-    seen.add(r.id);
-  }
-  return reqs;
 }
 
 interface JsonSuite {

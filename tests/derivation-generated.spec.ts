@@ -6,7 +6,8 @@
  * (two defaults for one tag: no document says which wins) are left out. Bundled mock only: the profiles are seeded.
  */
 import { expect, req, test } from './support/fixtures.js';
-import { addressesAreAmbiguous, expectedCustomer, isAcceptable, type ProfileData, type SiteData } from './support/derivation.js';
+import { addressesAreAmbiguous, expectedCustomer, isAcceptable, type ProfileData } from './support/derivation.js';
+import type { Site } from './support/sites.js';
 import { generateCustomers } from '../mock/customers.js';
 import { loadSeed } from '../mock/settings.js';
 import type { SeedCustomer } from '../mock/domain/types.js';
@@ -65,7 +66,7 @@ test.describe(`default derivation: ${profiles.length} generated customer profile
       await call('POST', `/cart/${tenant.name}/carts`, login.access_token, { currency: tenant.sites[0].currency });
       const context = await call('GET', `/session-context/${tenant.name}/me/context`, login.access_token);
       // The oracle reads what any client can read: the tenant's sites and the customer's own profile.
-      const sites = (await call('GET', `/site/${tenant.name}/sites`, login.access_token)) as SiteData[];
+      const sites = (await call('GET', `/site/${tenant.name}/sites`, login.access_token)) as Site[];
       const profile = (await call('GET', `/customer/${tenant.name}/me?expand=addresses`, login.access_token)) as ProfileData;
       const expected = expectedCustomer(sites, profile);
       for (const field of ['siteCode', 'currency', 'targetLocation'] as const) {

@@ -40,11 +40,18 @@ const generative = (...ids: string[]) => {
 const NAME_POOL = ['color', 'size', 'promo', 'note', 'flag'];
 const AWKWARD_POOL = ['ü-name', '__proto__', 'a.b'];
 
+/** An exchange as a failure shows it: redacted, long bodies cut (the site list of a cart creation is not the point). */
+function showExchange(x: Exchange): string {
+  const lines = describeExchange(x).split('\n');
+  const shown = lines.length > 24 ? [...lines.slice(0, 20), `          … (${lines.length - 20} more lines)`] : lines;
+  return `     ${shown.join('\n     ')}`;
+}
+
 function showStep(step: Step, i: number): string {
   const lines = [`${i + 1}. ${step.title}${step.verdict ? '   ✗' : ''}`];
-  for (const x of step.exchanges) lines.push(`     ${describeExchange(x).split('\n').join('\n     ')}`);
+  for (const x of step.exchanges) lines.push(showExchange(x));
   if (step.checks.length && !step.verdict) lines.push(`     (then ${step.checks.length} re-read(s): every session agrees with the model)`);
-  else for (const x of step.checks) lines.push(`     ${describeExchange(x).split('\n').join('\n     ')}`);
+  else for (const x of step.checks) lines.push(showExchange(x));
   if (step.verdict) lines.push(`   ✗ ${step.verdict.split('\n').join('\n     ')}`);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import { error, invalidToken, isReply, MESSAGES, wrongTenant } from './replies.js';
 import { tenantProblem } from './rules.js';
+import type { ManagementTarget, OwnOperation } from './hooks.js';
 import type { Store } from './store.js';
 import type { Reply, TokenRecord } from './types.js';
 
@@ -45,22 +46,24 @@ export function neighbourAccess(store: Store, caller: Caller, tenantName: string
  * SC-GET-01, SC-AUTH-06: own endpoints (/me/context) take an anonymous or customer token, whose session is the
  * one addressed; a service token belongs to no session.
  */
-export function ownAccess(store: Store, caller: Caller, tenantName: string): { auth: TokenRecord; sessionId: string } | Reply {
+export function ownAccess(store: Store, caller: Caller, tenantName: string, op: OwnOperation): { auth: TokenRecord; sessionId: string } | Reply {
   const auth = authenticate(store, caller);
   if (isReply(auth)) return auth;
   const bad = checkTenant(store, auth, tenantName);
   if (bad) return bad;
+  const guard = store.dev.ownGuard?.(op, auth, store);
+  if (guard) return guard;
   if (auth.kind === 'service' || !auth.sessionId) return error(403, MESSAGES.storefrontTokenRequired);
   return { auth, sessionId: auth.sessionId };
 }
 
 /** SC-AUTH-02, SC-AUTH-03: management endpoints take a service token with `sessioncontext.context_manage`. */
-export function managementAccess(store: Store, caller: Caller, tenantName: string): TokenRecord | Reply {
+export function managementAccess(store: Store, caller: Caller, tenantName: string, target: ManagementTarget): TokenRecord | Reply {
   const auth = authenticate(store, caller);
   if (isReply(auth)) return auth;
   const bad = checkTenant(store, auth, tenantName);
   if (bad) return bad;
   const problem = auth.kind !== 'service' ? 'not-service' : !auth.scopes.includes(MANAGE_SCOPE) ? 'no-scope' : undefined;
-  if (!problem || store.dev.managementGuard?.(problem) === 'accept') return auth;
+  if (!problem || store.dev.managementGuard?.(problem, auth, target) === 'accept') return auth;
   return problem === 'not-service' ? error(403, MESSAGES.serviceTokenRequired) : error(403, `Scope ${MANAGE_SCOPE} required`);
 }

@@ -96,6 +96,49 @@ const CATALOGUE = [
   { name: 'deep-nesting-breaks-reads', area: 'input', description: 'no depth limit: a value nested thousands of levels deep is stored, and every later read of the context answers 500', violates: ['SC-INPUT-02'] },
   { name: 'repeated-param-500', area: 'input', description: 'a repeated query parameter (expand=a&expand=b, siteCode=a&siteCode=b) answers 500', violates: ['SC-HTTP-01'] },
   { name: 'put-drops-mistyped', area: 'input', description: 'PUT answers 204 and silently drops whitelisted fields of the wrong type, where PATCH answers 400', violates: ['SC-MGMT-PUT-01'] },
+  // interplay and bad input (issue 10 §4): effects that depend on the rest of the body
+  { name: 'protected-field-voids-patch', area: 'interplay', description: 'a PATCH that also carries sessionId, customerId or cartId answers 204 and applies none of its fields', violates: ['SC-PATCH-WHITELIST-01', 'SC-PATCH-WHITELIST-02', 'SC-PATCH-WHITELIST-03', 'SC-PATCH-WHITELIST-04', 'SC-PATCH-IGNORED-01'] },
+  { name: 'patch-keys-case-insensitive', area: 'interplay', description: 'PATCH binds field names case-insensitively: Currency or SITECODE is applied', violates: ['SC-PATCH-IGNORED-06'] },
+  { name: 'metadata-key-case-insensitive', area: 'interplay', description: 'a body without metadata has its Metadata or METADATA read as metadata', violates: ['SC-VERSION-03'] },
+  { name: 'empty-context-kept', area: 'interplay', description: 'PATCH with an empty context map keeps the stored map', violates: ['SC-PATCH-CONTEXT-01', 'SC-PATCH-WHITELIST-04'] },
+  { name: 'null-context-500', area: 'interplay', description: 'PATCH with "context": null answers 500', violates: ['SC-HTTP-01'] },
+  { name: 'mixed-patch-saved-twice', area: 'interplay', description: 'a PATCH with context and another field saves twice and raises the version by 2', violates: ['SC-VERSION-07'] },
+  { name: 'stale-patch-applied-then-rejected', area: 'interplay', description: 'a stale PATCH writes its fields, then answers the stale-version refusal', violates: ['SC-VERSION-01', 'SC-VERSION-02', 'SC-INPUT-03'] },
+  { name: 'invalid-field-partially-applied', area: 'interplay', description: 'a PATCH refused for a mistyped field has applied the valid fields before it in body order', violates: ['SC-INPUT-03'] },
+  // inputs the tables never send
+  { name: 'version-fraction-truncated', area: 'input', description: 'a fractional metadata.version is truncated to an integer and accepted', violates: ['SC-VERSION-05', 'SC-MGMT-PUT-07'] },
+  { name: 'version-overflow-500', area: 'input', description: 'a metadata.version beyond a 64-bit long answers 500', violates: ['SC-HTTP-01', 'SC-VERSION-05'] },
+  { name: 'non-positive-version-unchecked', area: 'input', description: 'a metadata.version of 0 or below is read as unset and skips the version check', violates: ['SC-VERSION-01', 'SC-MGMT-PUT-03'] },
+  { name: 'array-body-500', area: 'input', description: 'a JSON array where the PATCH or PUT object belongs answers 500', violates: ['SC-HTTP-01'] },
+  { name: 'text-body-500', area: 'input', description: 'a PATCH or PUT body sent as text/plain reaches the handler as a string and answers 500', violates: ['SC-HTTP-01', 'SC-VERSION-06'] },
+  { name: 'long-name-truncated', area: 'input', description: 'attribute names are stored cut to 255 characters', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01', 'SC-INPUT-01'] },
+  { name: 'name-double-decoded', area: 'input', description: 'attribute DELETE percent-decodes the name a second time', violates: ['SC-ATTR-03', 'SC-MGMT-ATTR-02', 'SC-INPUT-01'] },
+  { name: 'name-case-folded', area: 'input', description: 'attribute names are stored lower-cased', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01'] },
+  { name: 'name-normalized', area: 'input', description: 'attribute names are trimmed and NFC-normalised on store', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01', 'SC-INPUT-01'] },
+  { name: 'object-value-stringified', area: 'input', description: 'object attribute values are stored as their JSON text', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01'] },
+  { name: 'empty-name-500', area: 'input', description: 'an attribute POST with an empty key answers 500', violates: ['SC-HTTP-01', 'SC-INPUT-01'] },
+  { name: 'deep-value-500', area: 'input', description: 'attribute values nested deeper than 20 levels answer 500', violates: ['SC-HTTP-01', 'SC-INPUT-02'] },
+  { name: 'proto-name-swallowed', area: 'input', description: 'an attribute named __proto__ is answered as stored but is not', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01', 'SC-INPUT-01'] },
+  { name: 'upsert-skips-version', area: 'input', description: 'PUT ?upsert=true on an existing context skips the version check', violates: ['SC-MGMT-PUT-03'] },
+  // concurrency beyond one PATCH race
+  { name: 'put-version-race', area: 'concurrency', description: "PUT's version check and write are not atomic: concurrent writes with one version all succeed", violates: ['SC-VERSION-09', 'SC-MGMT-PUT-03'] },
+  { name: 'attribute-map-shared', area: 'concurrency', description: 'new contexts share one attribute map (a mutable default): an attribute written to one shows in the others', violates: ['SC-ISOLATION-01'] },
+  // state across the session lifecycle
+  { name: 'refresh-drops-cart', area: 'lifecycle', description: "anonymous refresh clears the context's cartId", violates: ['SC-LIFE-09'] },
+  { name: 'refresh-clears-attributes', area: 'lifecycle', description: "anonymous refresh empties the context's custom attributes", violates: ['SC-LIFE-09'] },
+  // the wrong kind of token
+  { name: 'service-token-own-500', area: 'auth', description: 'an own-session operation with a service token answers 500', violates: ['SC-AUTH-06', 'SC-HTTP-01'] },
+  { name: 'service-token-reads-first-context', area: 'auth', description: "GET /me/context with a service token answers some context of the tenant", violates: ['SC-AUTH-06'] },
+  { name: 'owner-reads-managed-context', area: 'auth', description: "the management GET accepts a customer token on the customer's own session", violates: ['SC-AUTH-02'] },
+  // reads that change state
+  { name: 'read-touches-modified-at', area: 'read', description: 'every GET moves metadata.modifiedAt', violates: ['SC-READ-01'] },
+  { name: 'read-creates-context', area: 'read', description: 'a GET on a session without a context creates one', violates: ['SC-READ-01', 'SC-404-01'], settings: { contextCreation: 'cart' } },
+  // protocol basics
+  { name: 'attribute-delete-answers-200', area: 'protocol', description: 'attribute DELETE answers 200 with the remaining context', violates: ['SC-ATTR-03', 'SC-MGMT-ATTR-02'] },
+  { name: 'attribute-name-as-text', area: 'protocol', description: 'own attribute POST answers the name as text/plain, unquoted', violates: ['SC-HTTP-02', 'SC-ATTR-01'] },
+  { name: 'error-body-text-plain', area: 'protocol', description: 'Session Context error bodies are JSON sent as text/plain', violates: ['SC-HTTP-02'] },
+  { name: 'error-body-framework', area: 'protocol', description: "400 bodies are the framework's default {timestamp, status, error, path}, without a message", violates: ['SC-HTTP-04'] },
+  { name: 'context-as-entry-list', area: 'protocol', description: 'GET renders context as a list of {key, value} entries, [] when empty', violates: ['SC-HTTP-03', 'SC-SCHEMA-01'] },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type DeviationName = (typeof CATALOGUE)[number]['name'];

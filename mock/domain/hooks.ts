@@ -16,6 +16,24 @@ export interface Snapshot {
   context: Map<string, unknown>;
 }
 
+/** Which own-session operation asks (SC-AUTH-06). */
+export type OwnOperation = 'get' | 'patch' | 'attribute-post' | 'attribute-delete';
+
+/** The management operation and the session it addresses (SC-AUTH-02). */
+export interface ManagementTarget {
+  op: 'get' | 'put' | 'attribute-post' | 'attribute-delete';
+  sessionId: string;
+}
+
+/** What a stale-version guard may look at: the write as it would be applied. */
+export interface StaleWrite {
+  store: Store;
+  record: SessionContextRecord;
+  version: number;
+  changes: Record<string, unknown>;
+  upsert: boolean;
+}
+
 export interface Hooks {
   // access (access.ts)
   /** guard before SC-AUTH-01: take an unknown bearer token anyway */
@@ -27,7 +45,9 @@ export interface Hooks {
   /** step after SC-TENANT-01, SC-TENANT-02, SC-TENANT-03: the tenant check's answer (undefined: accepted) */
   afterTenantCheck?(reply: Reply | undefined): Reply | undefined;
   /** guard before SC-AUTH-02, SC-AUTH-03 */
-  managementGuard?(problem: 'not-service' | 'no-scope'): 'accept' | undefined;
+  managementGuard?(problem: 'not-service' | 'no-scope', token: TokenRecord, target: ManagementTarget): 'accept' | undefined;
+  /** guard before SC-AUTH-06: an own-session operation with a token of another kind */
+  ownGuard?(op: OwnOperation, token: TokenRecord, store: Store): Reply | undefined;
   // derivation (identity.ts)
   anonymousInput?(sites: readonly Site[], params: Derived): { sites: readonly Site[]; params: Derived };
   customerInput?(profile: SeedProfile): SeedProfile;
@@ -38,27 +58,41 @@ export interface Hooks {
   afterRender?(out: Record<string, unknown>, record: SessionContextRecord): void;
   // not found (contexts.ts)
   notFound?(reply: Reply): Reply;
-  missingContext?(reply: Reply, sessionId: string): Reply;
+  missingContext?(reply: Reply, sessionId: string, store: Store, tenant: string): Reply;
+  // reads (contexts.ts, management.ts)
+  /** step after SC-READ-01: a read has found the record it will render */
+  afterRead?(store: Store, record: SessionContextRecord): void;
   // writes (contexts.ts, management.ts)
   versionProblem?(problem: VersionProblem): 'tolerate' | undefined;
-  staleGuard?(op: 'patch' | 'put'): Reply | 'proceed' | undefined;
+  /** guard before SC-INPUT-03 and the body checks of SC-VERSION-03..06: may answer or replace the parsed body */
+  writeInput?(op: 'patch' | 'put', body: unknown): Reply | { body: unknown } | undefined;
+  staleGuard?(op: 'patch' | 'put', write: StaleWrite): Reply | 'proceed' | undefined;
   whitelist?(fields: readonly string[]): readonly string[];
   patchGuard?(body: Record<string, unknown>, whitelist: readonly string[]): Reply | undefined;
   patchOnMissing?(store: Store, tenant: string, sessionId: string): SessionContextRecord | undefined;
   beforePatchWrite?(): Promise<void>;
-  patchChanges?(changes: Record<string, unknown>): Record<string, unknown>;
+  patchChanges?(changes: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown>;
+  /** step after SC-INPUT-03: a PATCH refused for a mistyped field */
+  afterRefusedPatch?(store: Store, record: SessionContextRecord, body: Record<string, unknown>, whitelist: readonly string[]): void;
   afterPatch?(record: SessionContextRecord, body: Record<string, unknown>, before: Snapshot): void;
   patchReply?(reply: Reply, store: Store, record: SessionContextRecord): Reply;
   putInput?(body: Record<string, unknown>, fields: readonly string[]): Record<string, unknown>;
   putChanges?(changes: Record<string, unknown>): Record<string, unknown>;
   upsert?(requested: boolean): boolean;
   saasGuard?(saasToken: string | undefined): Reply | 'accept' | undefined;
+  beforePutWrite?(): Promise<void>;
   // attributes (contexts.ts, management.ts)
   attributeGuard?(body: Record<string, unknown>): Reply | undefined;
+  /** step after SC-ATTR-02, SC-MGMT-ATTR-01: the checked name and value, as they are stored */
+  attributeInput?(key: string, value: unknown): { key: string; value: unknown };
+  /** guard before SC-ATTR-03, SC-MGMT-ATTR-02: the name from the path (already percent-decoded once) */
+  attributeName?(name: string): string | Reply;
+  afterOwnAttribute?(record: SessionContextRecord, before: Snapshot, key: string): void;
+  attributeDeleteReply?(reply: Reply, store: Store, record: SessionContextRecord): Reply;
   ownAttributeReply?(reply: Reply): Reply;
   missingAttribute?(reply: Reply): Reply;
   afterAttributeDelete?(record: SessionContextRecord, name: string, before: Snapshot): void;
-  afterManagementAttribute?(record: SessionContextRecord, before: Snapshot): void;
+  afterManagementAttribute?(record: SessionContextRecord, before: Snapshot, key: string): void;
   managementMissing?(): Reply | undefined;
   // lifecycle (identity.ts, neighbours.ts)
   afterLogin?(step: { store: Store; tenant: string; token: TokenRecord; record?: SessionContextRecord; before?: Snapshot; body: Record<string, unknown> }): void;
@@ -69,4 +103,6 @@ export interface Hooks {
   depthLimit?(limit: number): number;
   badBody?(reply: Reply, code: string | undefined): Reply;
   repeatedParameter?(reply: Reply): Reply;
+  /** step after every answer (SC-HTTP-02, SC-HTTP-04): the reply as it leaves for `path` */
+  outgoing?(reply: Reply, path: string): Reply;
 }

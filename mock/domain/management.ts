@@ -3,18 +3,18 @@
  * `sessioncontext.context_manage` reads and writes any session's context of its tenant.
  */
 import { managementAccess, type Caller } from './access.js';
-import { checkAttribute, missingContext, notFound, removeAttribute, staleCheck, writeVersion } from './contexts.js';
-import { error, isReply, noContent, notJsonObject, ok } from './replies.js';
+import { attributeInput, checkAttribute, missingContext, notFound, readReply, removeAttribute, staleCheck, writeInput, writeVersion } from './contexts.js';
+import { error, isReply, noContent, notJsonObject } from './replies.js';
 import { isPlainObject, pickFields, putFields } from './rules.js';
 import type { Store } from './store.js';
 import type { Reply } from './types.js';
 
 /** SC-SCHEMA-02, SC-404-03, SC-READ-01: GET /context/{sessionId}; a read changes nothing. */
 export function getContext(store: Store, caller: Caller, tenantName: string, sessionId: string): Reply {
-  const auth = managementAccess(store, caller, tenantName);
+  const auth = managementAccess(store, caller, tenantName, { op: 'get', sessionId });
   if (isReply(auth)) return auth;
   const record = store.readContext(auth.tenant, sessionId);
-  return record ? ok(store.render(record)) : missingContext(store, sessionId);
+  return record ? readReply(store, record) : missingContext(store, auth.tenant, sessionId);
 }
 
 /**
@@ -22,9 +22,12 @@ export function getContext(store: Store, caller: Caller, tenantName: string, ses
  * SC-MGMT-PUT-08: PUT /context/{sessionId} sets the fields sent (typed as on PATCH) when the version is
  * current; `?upsert=true` creates a missing context; a customer's context needs that customer's saas-token.
  */
-export function putContext(store: Store, caller: Caller, tenantName: string, sessionId: string, upsert: string | undefined, body: unknown): Reply {
-  const auth = managementAccess(store, caller, tenantName);
+export async function putContext(store: Store, caller: Caller, tenantName: string, sessionId: string, upsert: string | undefined, sent: unknown): Promise<Reply> {
+  const auth = managementAccess(store, caller, tenantName, { op: 'put', sessionId });
   if (isReply(auth)) return auth;
+  const input = writeInput(store, 'put', sent);
+  if (isReply(input)) return input;
+  const body = input.body;
   if (!isPlainObject(body)) return notJsonObject();
   const version = writeVersion(store, body);
   if (isReply(version)) return version;
@@ -39,7 +42,7 @@ export function putContext(store: Store, caller: Caller, tenantName: string, ses
     if (!upserting) return notFound(store, sessionId);
     record = store.createContext(auth.tenant, sessionId, {});
   } else {
-    const stale = staleCheck(store, 'put', record, version);
+    const stale = staleCheck(store, 'put', record, version, changes, upsert === 'true');
     if (stale) return stale;
     if (record.customerId !== undefined) {
       // SC-MGMT-PUT-06, SC-MGMT-PUT-08: "only required if the session context belongs to a logged-in customer"
@@ -52,6 +55,7 @@ export function putContext(store: Store, caller: Caller, tenantName: string, ses
         if (!owner || owner.customerId !== record.customerId) return error(403, 'saas-token does not belong to the customer of this session context');
       }
     }
+    await store.dev.beforePutWrite?.();
     store.touch(record);
   }
   store.applyFields(record, changes);
@@ -60,23 +64,23 @@ export function putContext(store: Store, caller: Caller, tenantName: string, ses
 
 /** SC-MGMT-ATTR-01, SC-MGMT-ATTR-03: POST /context/{sessionId}/attributes answers 204. */
 export function addAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, body: unknown): Reply {
-  const auth = managementAccess(store, caller, tenantName);
+  const auth = managementAccess(store, caller, tenantName, { op: 'attribute-post', sessionId });
   if (isReply(auth)) return auth;
   const bad = checkAttribute(store, body);
   if (bad) return bad;
   const record = store.findContext(auth.tenant, sessionId);
   if (!record) return store.dev.managementMissing?.() ?? notFound(store, sessionId);
-  const { key, value } = body as { key: string; value: unknown };
+  const { key, value } = attributeInput(store, body as { key: string; value: unknown });
   const before = store.snapshot(record);
   record.context.set(key, value);
   store.touch(record, false);
-  store.dev.afterManagementAttribute?.(record, before);
+  store.dev.afterManagementAttribute?.(record, before, key);
   return noContent();
 }
 
 /** SC-MGMT-ATTR-02, SC-MGMT-ATTR-04: DELETE /context/{sessionId}/attributes/{name}. */
 export function deleteAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, name: string): Reply {
-  const auth = managementAccess(store, caller, tenantName);
+  const auth = managementAccess(store, caller, tenantName, { op: 'attribute-delete', sessionId });
   if (isReply(auth)) return auth;
   const record = store.findContext(auth.tenant, sessionId);
   if (!record) return store.dev.managementMissing?.() ?? notFound(store, sessionId);

@@ -60,7 +60,12 @@ export class SessionService {
     return this.store.residue();
   }
 
-  private withQuery(raw: unknown, operation: (q: Query) => Reply): Reply {
+  /** SC-HTTP-02, SC-HTTP-04: every answer as it leaves for `path` (the faithful mock sends it unchanged). */
+  outgoing(reply: Reply, path: string): Reply {
+    return this.store.dev.outgoing?.(reply, path) ?? reply;
+  }
+
+  private withQuery<R extends Reply | Promise<Reply>>(raw: unknown, operation: (q: Query) => R): Reply | R {
     const query = this.query(raw);
     return isReply(query) ? query : operation(query);
   }

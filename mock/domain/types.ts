@@ -160,4 +160,6 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as it is, not as JSON (with the content type in `headers`); only deviations use it (SC-HTTP-02). */
+  raw?: string;
 }

@@ -55,6 +55,7 @@ test.describe('checks on every exchange', () => {
     { title: 'HTML where a SessionContext belongs breaks SC-HTTP-02', x: { responseHeaders: { 'content-type': 'text/html' }, text: '<html></html>' }, want: ['SC-HTTP-02'] },
     { title: 'a string version breaks SC-HTTP-03', x: { text: '{}', json: { sessionId: 's', metadata: { version: '1' } } }, want: ['SC-HTTP-03'] },
     { title: 'a 404 body without message breaks SC-HTTP-04', x: { status: 404, text: '{"error":"x"}', json: { error: 'x' } }, want: ['SC-HTTP-04'] },
+    { title: 'an undocumented 400 body is not judged', x: { method: 'PATCH', status: 400, text: '{"error":"x"}', json: { error: 'x' } }, want: [] },
     { title: 'a gateway fault on 401 passes', x: { status: 401, text: '{}', json: { fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } } }, want: [] },
     { title: 'a 204 with a body breaks SC-HTTP-05', x: { method: 'PATCH', status: 204, text: '{"a":1}' }, want: ['SC-HTTP-05'] },
     { title: 'a neighbour service is not judged', x: { url: 'http://t/cart/acme/carts', status: 500, text: 'x' }, want: [] },

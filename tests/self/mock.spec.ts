@@ -6,6 +6,7 @@ import { test, expect } from '@playwright/test';
 import { createApp } from '../../mock/app.js';
 import { loadSeed, settingsFrom, SettingsError } from '../../mock/settings.js';
 import { defaultSettings } from '../../mock/domain/types.js';
+import { readFileSync } from 'node:fs';
 import { DEVIATIONS } from '../../mock/domain/deviations.js';
 
 const seed = loadSeed();
@@ -73,6 +74,11 @@ test.describe('mock input handling', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const d of DEVIATIONS) expect(d.violates.length, d.name).toBeGreaterThan(0);
   });
+
+  test('every requirement ID a deviation violates is in the catalogue', () => {
+    const known = new Set((JSON.parse(readFileSync('fixtures/requirements.json', 'utf8')) as { requirements: { id: string }[] }).requirements.map((r) => r.id));
+    for (const d of DEVIATIONS) expect(d.violates.filter((id) => !known.has(id)), d.name).toEqual([]);
+  });
 });
 
 test.describe('mock: the same checks on every way in', () => {
@@ -120,6 +126,17 @@ test.describe('mock: the same checks on every way in', () => {
     expect(head.body).toBe('');
     const headOnPost = await app.inject({ method: 'HEAD', url: '/oauth/token' });
     expect([headOnPost.statusCode, headOnPost.headers.allow]).toEqual([405, 'POST']);
+    await app.close();
+  });
+
+  test('reads change nothing, and a 201 attribute name goes out as a JSON string', async () => {
+    const { app, token, manage, sessionId } = await setup();
+    const own = { authorization: `Bearer ${token}` };
+    const first = (await app.inject({ method: 'GET', url: '/session-context/conformance/me/context', headers: own })).json();
+    await app.inject({ method: 'GET', url: `/session-context/conformance/context/${sessionId}`, headers: { authorization: `Bearer ${manage}` } });
+    expect((await app.inject({ method: 'GET', url: '/session-context/conformance/me/context', headers: own })).json()).toEqual(first);
+    const post = await app.inject({ method: 'POST', url: '/session-context/conformance/me/context/attributes', headers: own, payload: { key: 'Promo', value: 'x' } });
+    expect([post.statusCode, post.headers['content-type'], post.body]).toEqual([201, 'application/json; charset=utf-8', '"Promo"']);
     await app.close();
   });
 

@@ -5,10 +5,7 @@
  * say what happens for the tenant's data (no site flagged default, an inactive or unknown preferred site, no
  * address), every plausible answer is acceptable and `notes` says so, for the report.
  */
-import { activeSites, defaultSiteCandidates, defaultSiteOf, type Site } from './sites.js';
-
-export { defaultSiteOf };
-export type SiteData = Site;
+import { activeSites, defaultSiteCandidates, type Site } from './sites.js';
 
 export interface AddressData {
   country?: string;

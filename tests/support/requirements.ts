@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestInfo } from '@playwright/test';
+import { formatErrors, validatorFor } from './ajv.js';
 
 export interface Requirement {
   id: string;
@@ -15,7 +16,24 @@ export interface Requirement {
 }
 
 const file = fileURLToPath(new URL('../../fixtures/requirements.json', import.meta.url));
-export const catalogue = (JSON.parse(readFileSync(file, 'utf8')) as { requirements: Requirement[] }).requirements;
+
+/**
+ * fixtures/requirements.json, checked against schemas/requirements.schema.json and for IDs given twice. The one
+ * loader of the catalogue: the tests, the reporter and scripts/catalogue.ts all read it through here.
+ */
+export function loadCatalogue(): Requirement[] {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { requirements: Requirement[] };
+  const validate = validatorFor('requirements.schema.json');
+  if (!validate(data)) throw new Error(`fixtures/requirements.json does not match its schema:\n${formatErrors(validate.errors)}`);
+  const seen = new Set<string>();
+  for (const r of data.requirements) {
+    if (seen.has(r.id)) throw new Error(`requirement ${r.id} appears twice in fixtures/requirements.json`);
+    seen.add(r.id);
+  }
+  return data.requirements;
+}
+
+export const catalogue = loadCatalogue();
 const byId = new Map(catalogue.map((r) => [r.id, r]));
 
 /** Test details for `test(title, req('SC-…'), body)`: requirement ID, source and level as annotations. */

@@ -2,9 +2,9 @@
  * Which implementation the suite talks to. `TARGET` unset or `mock`: a bundled mock started per worker.
  * `TARGET=live`: the variables below, from the environment or `.env` (see .env.example).
  */
-import type { MockSettings, Seed } from '../../mock/domain/types.js';
+import type { MockSettings, Seed, SpecVersion } from '../../mock/domain/types.js';
 
-export type SpecVersion = '2026-04' | '2022-11';
+export type { SpecVersion } from '../../mock/domain/types.js';
 
 export interface Credentials {
   clientId: string;
