@@ -173,7 +173,8 @@ async function main(): Promise<void> {
   await run('run with a missing baseline file', ['run', '--expected-failures', 'nope.json'], 2);
 
   // The whole suite against the bundled mock, as `npx <name> run` in another team's CI.
-  const full = await run('run against the bundled mock', ['run'], 0);
+  // The whole suite; the generative tests with a small budget (their full one is spent in npm test's own runs).
+  const full = await run('run against the bundled mock', ['run'], 0, { PROPERTY_RUNS: '20', MODEL_RUNS: '10' });
   const r = report('conformance-report');
   check(!!r && r.verdict.status === 'conformant' && r.totals.tests.ran > 100, `bundled mock: verdict "${r?.verdict.text}", ${r?.totals.tests.ran} tests ran`, full.out);
   for (const f of ['conformance.md', 'junit.xml', 'results.json', 'html/index.html']) check(existsSync(path.join(app, 'conformance-report', f)), `conformance-report/${f} written`);

@@ -21,7 +21,8 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
     Object.entries(process.env).filter(([k]) => !/^(EMPORIX_|MOCK_|CONFORMANCE_|PROPERTY_|MODEL_|GITHUB_STEP_SUMMARY$|TARGET$|SPEC_VERSION$|REPORT_LABEL$|PLAYWRIGHT_|PW_|TEST_)/.test(k)),
   );
   // Fixed seeds: both runs generate the same input, so a verdict can only differ through sharding.
-  return { ...base, TARGET: 'mock', SPEC_VERSION: '2026-04', PROPERTY_SEED: '20261126', MODEL_SEED: '20261126', CONFORMANCE_CONSOLE: 'none', ...extra };
+  // Small generative budgets: sharding is what is checked here, not the model.
+  return { ...base, TARGET: 'mock', SPEC_VERSION: '2026-04', PROPERTY_SEED: '20261126', MODEL_SEED: '20261126', PROPERTY_RUNS: '20', MODEL_RUNS: '10', CONFORMANCE_CONSOLE: 'none', ...extra };
 }
 
 function npx(args: string[], extra: Record<string, string>): Promise<{ code: number | null; out: string; seconds: number }> {
