@@ -30,7 +30,7 @@ import {
   type Writer,
 } from './support/model/commands.js';
 import type { Ctx } from './support/model/oracle.js';
-import { countCalls, InconclusiveGuard, modelBudget, recordFigures, replayEnv, seedFor } from './support/model/runner.js';
+import { blame, countCalls, InconclusiveGuard, modelBudget, recordFigures, replayEnv, seedFor } from './support/model/runner.js';
 
 const generative = (...ids: string[]) => {
   const r = req(...ids);
@@ -193,6 +193,7 @@ for (const withLogin of [false, true]) {
     if (!result.failed) return;
     const steps = failing?.steps ?? [];
     const commandsReplay = /replayPath="([^"]*)"/.exec(String(result.counterexample?.[1]))?.[1] ?? '';
+    blame(testInfo, [...steps.map(showStep), result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)].join('\n'));
     throw new Error(
       [
         `the target left the documented model after ${result.numRuns} run(s), ${result.numShrinks} shrink(s); minimal sequence, ${steps.length} step(s):`,

@@ -146,5 +146,20 @@ export async function checkProperty<T>(
     '',
     `replay: ${target ? replayEnv(target) : ''}${names.seed}=${result.seed} ${names.path}='${result.counterexamplePath}' npx playwright test --project=conformance ${testInfo.file.replace(/^.*?tests\//, 'tests/')} -g ${JSON.stringify(testInfo.title)}`,
   ].join('\n');
+  blame(testInfo, error);
   throw new Error(message);
+}
+
+/**
+ * A generative test names many requirements; its counterexample says which one broke. Those named in the failure
+ * (and tagged on the test) become `violation` annotations, so the report blames them, not every tag.
+ */
+export function blame(testInfo: TestInfo, failure: string): void {
+  const tagged = new Set(testInfo.annotations.filter((a) => a.type === 'requirement').map((a) => a.description));
+  const named = [...new Set(failure.match(/SC-[A-Z0-9]+(?:-[A-Z0-9]+)*-\d{2}/g) ?? [])].filter((id) => tagged.has(id));
+  for (const id of named) {
+    const line = failure.split('\n').find((l) => l.includes(id))?.trim() ?? '';
+    const description = `${id}: ${line.slice(0, 160)}`;
+    if (!testInfo.annotations.some((a) => a.type === 'violation' && a.description?.startsWith(`${id}:`))) testInfo.annotations.push({ type: 'violation', description });
+  }
 }
