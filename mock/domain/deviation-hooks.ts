@@ -272,12 +272,6 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
   },
   // reads that change state
   'read-touches-modified-at': { afterRead: (store, r) => store.touch(r, false) },
-  'read-creates-context': {
-    missingContext: (reply, sessionId, store, tenant) => {
-      const t = store.tenants.get(tenant);
-      return t ? ok(store.render(store.createContext(tenant, sessionId, deriveAnonymous(t.sites)))) : reply;
-    },
-  },
   // protocol basics
   'attribute-delete-answers-200': { attributeDeleteReply: (_reply, store, r) => ok(store.render(r)) },
   'attribute-name-as-text': { ownAttributeReply: (reply) => ({ status: reply.status, raw: String(reply.body), headers: { 'content-type': 'text/plain;charset=UTF-8' } }) },
@@ -286,7 +280,7 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
   },
   'error-body-framework': {
     outgoing: (reply, path) =>
-      isSessionContext(path) && reply.status === 400 ? { status: 400, body: { timestamp: new Date().toISOString(), status: 400, error: 'Bad Request', path } } : reply,
+      isSessionContext(path) && reply.status === 401 ? { status: 401, body: { timestamp: new Date().toISOString(), status: 401, error: 'Unauthorized', path } } : reply,
   },
   'context-as-entry-list': {
     afterRender: (out, r) => void (out.context = [...r.context].map(([key, value]) => ({ key, value }))),

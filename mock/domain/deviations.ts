@@ -132,12 +132,11 @@ const CATALOGUE = [
   { name: 'owner-reads-managed-context', area: 'auth', description: "the management GET accepts a customer token on the customer's own session", violates: ['SC-AUTH-02'] },
   // reads that change state
   { name: 'read-touches-modified-at', area: 'read', description: 'every GET moves metadata.modifiedAt', violates: ['SC-READ-01'] },
-  { name: 'read-creates-context', area: 'read', description: 'a GET on a session without a context creates one', violates: ['SC-READ-01', 'SC-404-01'], settings: { contextCreation: 'cart' } },
   // protocol basics
   { name: 'attribute-delete-answers-200', area: 'protocol', description: 'attribute DELETE answers 200 with the remaining context', violates: ['SC-ATTR-03', 'SC-MGMT-ATTR-02'] },
   { name: 'attribute-name-as-text', area: 'protocol', description: 'own attribute POST answers the name as text/plain, unquoted', violates: ['SC-HTTP-02', 'SC-ATTR-01'] },
   { name: 'error-body-text-plain', area: 'protocol', description: 'Session Context error bodies are JSON sent as text/plain', violates: ['SC-HTTP-02'] },
-  { name: 'error-body-framework', area: 'protocol', description: "400 bodies are the framework's default {timestamp, status, error, path}, without a message", violates: ['SC-HTTP-04'] },
+  { name: 'error-body-framework', area: 'protocol', description: "the service answers a missing token itself with the framework's default 401 body {timestamp, status, error, path}: neither the gateway fault nor an ErrorMessage", violates: ['SC-HTTP-04'] },
   { name: 'context-as-entry-list', area: 'protocol', description: 'GET renders context as a list of {key, value} entries, [] when empty', violates: ['SC-HTTP-03', 'SC-SCHEMA-01'] },
 ] as const satisfies readonly CatalogueEntry[];
 
