@@ -39,7 +39,8 @@ const calls: Call[] = [
       expect(await api.addOwnAttribute(s.token, { key: 'conformanceProtocol', value: 'x' })).toHaveStatus(201);
       return api.deleteOwnAttribute(s.token, 'conformanceProtocol');
     },
-    refused: (api, s) => api.deleteOwnAttribute(s.token, 'conformanceNeverThere'),
+    // A missing token: a 404 for a missing attribute is only observed on the own endpoint (BEHAVIOUR.md §2).
+    refused: (api) => api.send('DELETE', `/session-context/${api.tenant}/me/context/attributes/conformanceProtocol`),
   },
   {
     operation: 'GET /context/{sessionId}',
@@ -66,7 +67,8 @@ const calls: Call[] = [
       expect(await api.addAttribute(service, s.sessionId, { key: 'conformanceProtocol', value: 'x' })).toHaveStatus(204);
       return api.deleteAttribute(service, s.sessionId, 'conformanceProtocol');
     },
-    refused: async (api, s, flows) => api.deleteAttribute(await flows.serviceToken(), s.sessionId, 'conformanceNeverThere'),
+    // An unknown session: its 404 is documented (404_session); a missing attribute's answer is not.
+    refused: async (api, _s, flows) => api.deleteAttribute(await flows.serviceToken(), crypto.randomUUID(), 'conformanceProtocol'),
   },
 ];
 

@@ -5,6 +5,7 @@
  * the rules and the store. Every answer must be below 500, JSON with a JSON content type where it has a body,
  * and a final sweep reads every context back: a stored value must not break a later read.
  */
+import { parsesAsJson } from '../support/universal.js';
 import { test, expect } from '@playwright/test';
 import { createApp } from '../../mock/app.js';
 import { seededRandom } from '../../mock/conditions.js';
@@ -122,7 +123,7 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     const problem =
       res.statusCode >= 500 ? `answered ${res.statusCode}` :
       method !== 'HEAD' && res.body.length > 0 && !/^application\/(.+\+)?json/.test(String(res.headers['content-type'] ?? '')) ? `body with content type ${String(res.headers['content-type'])}` :
-      method !== 'HEAD' && res.body.length > 0 && !isJson(res.body) ? 'a body that is not JSON' : undefined;
+      method !== 'HEAD' && res.body.length > 0 && !parsesAsJson(res.body) ? 'a body that is not JSON' : undefined;
     if (problem && failures.length < 20) failures.push(`${what}: ${problem}: ${res.body.slice(0, 200)}`);
   };
   for (let i = 0; i < requests; i++) {
@@ -155,14 +156,6 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
   return { fiveHundreds, failures, histogram };
 }
 
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test.describe('the mock under malformed input', () => {
   const variants: { title: string; settings: Partial<MockSettings> }[] = [

@@ -37,7 +37,7 @@ function successSchema(x: Exchange, specVersion: SpecVersion): SchemaName | unde
   return undefined;
 }
 
-function parsesAsJson(text: string): boolean {
+export function parsesAsJson(text: string): boolean {
   try {
     JSON.parse(text);
     return true;
