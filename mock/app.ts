@@ -4,6 +4,8 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installConditions } from './conditions.js';
+import { installCors } from './cors.js';
+import { hooksFor } from './domain/deviation-hooks.js';
 import { error, internalError } from './domain/replies.js';
 import { SessionService } from './domain/service.js';
 import type { MockSettings, Reply, Seed } from './domain/types.js';
@@ -30,13 +32,23 @@ const caller = (req: FastifyRequest) => ({
   saasToken: typeof req.headers['saas-token'] === 'string' ? req.headers['saas-token'] : undefined,
 });
 
+/** The 404 for a path no route serves: which services and routes the mock has instead. */
+function notServed(method: string, path: string, routes: ReadonlyMap<string, Method[]>): Reply {
+  const served = [...routes].filter(([url]) => !url.startsWith('/__mock/'));
+  const services = [...new Set(served.map(([url]) => url.split('/')[1]))];
+  return error(404, `This mock does not serve ${method} ${path}. It serves the services ${services.join(', ')} (routes listed in "routes")`, {
+    routes: served.flatMap(([url, known]) => known.map((m) => `${m} ${url}`)),
+  });
+}
+
 export interface MockApp {
   app: FastifyInstance;
   service: SessionService;
 }
 
 export function createApp(seed: Seed, settings: MockSettings, options: { logger?: boolean } = {}): MockApp {
-  const service = new SessionService(seed, settings);
+  // The one place the catalogue meets the faithful flow: the deviation's hooks are handed to the service.
+  const service = new SessionService(seed, settings, hooksFor(settings.deviation));
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: settings.bodyLimit,
@@ -48,6 +60,15 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  // Clients send `Content-Type: application/json` on requests without a body (a DELETE; a token request with its
+  // credentials in the query, BEHAVIOUR.md §8): an empty body is no body, and the operation's own rules answer.
+  // Anything else goes to Fastify's parser as before (its proto-poisoning refusal and error codes included).
+  const json = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).length === 0) done(null, undefined);
+    else json(req, body as string, done);
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
@@ -57,12 +78,15 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
     }
     return send(reply, service.outgoing(service.rejectedBody(status, err.message, err.code), req.url.split('?')[0]));
   });
-  app.setNotFoundHandler((req, reply) => send(reply, error(404, `No route for ${req.method} ${req.url.split('?')[0]}`)));
-
-  installConditions(app, settings, send, (path) => path.startsWith('/__mock/'));
-
   /** Every path's methods, so that a known path with another method gets 405 with `Allow`. */
   const methods = new Map<string, Method[]>();
+  // A service the mock does not serve: a JSON 404 naming those it does, so a client's error says what is missing.
+  app.setNotFoundHandler((req, reply) => send(reply, notServed(req.method, req.url.split('?')[0], methods)));
+
+  // CORS first: a preflight is answered before the conditions and the 405 rule, and every answer carries the origin.
+  installCors(app, settings);
+  installConditions(app, settings, send, (path) => path.startsWith('/__mock/'));
+
   const route = (method: Method, url: string, handler: (req: FastifyRequest) => Reply | Promise<Reply>) => {
     methods.set(url, [...(methods.get(url) ?? []), method]);
     app.route({ method, url, handler: async (req, reply) => send(reply, service.outgoing(await handler(req), req.url.split('?')[0])) });
@@ -75,6 +99,10 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
   route('POST', '/customer/:tenant/login', (req) => service.customerLogin(caller(req), p(req).tenant, req.body));
   route('GET', '/customer/:tenant/logout', (req) => service.customerLogout(caller(req), p(req).tenant, req.query));
   route('GET', '/customer/:tenant/me', (req) => service.customerMe(caller(req), p(req).tenant, req.query));
+  route('GET', '/customer/:tenant/refreshauthtoken', (req) => service.customerRefresh(caller(req), p(req).tenant, req.query));
+  // Stand-ins a storefront may call around login; not subjects of the suite (mock/domain/identity.ts).
+  route('GET', '/customer/:tenant/validateauthtoken', (req) => service.validateToken(caller(req), p(req).tenant));
+  route('GET', '/customer/:tenant/me/addresses', (req) => service.customerAddresses(caller(req), p(req).tenant));
 
   // OAuth: service tokens.
   route('POST', '/oauth/token', (req) => service.serviceToken(req.body));
@@ -85,6 +113,8 @@ export function createApp(seed: Seed, settings: MockSettings, options: { logger?
 
   // Carts.
   route('POST', '/cart/:tenant/carts', (req) => service.createCart(caller(req), p(req).tenant, req.body));
+  route('GET', '/cart/:tenant/carts', (req) => service.cartByCriteria(caller(req), p(req).tenant, req.query));
+  route('GET', '/cart/:tenant/carts/:cartId', (req) => service.getCart(caller(req), p(req).tenant, p(req).cartId));
   route('DELETE', '/cart/:tenant/carts/:cartId', (req) => service.deleteCart(caller(req), p(req).tenant, p(req).cartId));
 
   // Session Context: own session.

@@ -13,10 +13,19 @@ const HELP = `Usage: npm run mock -- [options]
   --port N                      port on 127.0.0.1 (0: a free one; default 4010, MOCK_PORT)
   --seed FILE                   seed file (default fixtures/mock-seed.json)
   --customers N                 add N generated customers (seeded by --random-seed) and print their credentials
-  --context-creation cart|login when a context is created (MOCK_CONTEXT_CREATION; default cart)
+  --context-creation login|cart when a context is created: at anonymous login (default; what clients written for
+                                real tenants rely on) or at the first cart (MOCK_CONTEXT_CREATION)
   --stale-version-status 404|409  answer to a stale metadata.version (MOCK_STALE_VERSION_STATUS; default 404)
   --spec-version 2026-04|2022-11  contract (SPEC_VERSION; default 2026-04)
   --deviation NAME              a deliberate departure from mock/domain/deviations.ts (MOCK_DEVIATION)
+
+For client developers:
+  --cors ORIGIN|*|off           CORS for browser storefronts: * (default) allows any origin, or a comma-separated
+                                list of origins; off sends no CORS header (MOCK_CORS)
+  --strict-shapes               token answers carry only the current documented field names: no session_id beside
+                                sessionId, no deprecated camelCase customer-token fields (MOCK_STRICT_SHAPES=1)
+  --put-saas-token customer|always  when a management PUT needs saas-token: for a customer's context (default, as
+                                documented) or always, refused before the body is read (seen live) (MOCK_PUT_SAAS_TOKEN)
 
 Real-world conditions, all off by default, seeded so that a run repeats:
   --latency MS                  every answer is delayed MS milliseconds (MOCK_LATENCY)
@@ -37,14 +46,18 @@ Reporting and process:
   --log                         log every request
   --help                        this text`;
 
+/** Settings given as bare flags (`--residue`); their environment variables take 1 or 0. */
+const BOOLEAN_FLAGS: readonly string[] = ['residue', 'strict-shapes'];
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.MOCK_PORT ?? '4010' },
       seed: { type: 'string' },
       customers: { type: 'string' },
-      ...Object.fromEntries(Object.keys(SETTING_NAMES).filter((f) => f !== 'residue').map((f) => [f, { type: 'string' as const }])),
+      ...Object.fromEntries(Object.keys(SETTING_NAMES).filter((f) => !BOOLEAN_FLAGS.includes(f)).map((f) => [f, { type: 'string' as const }])),
       residue: { type: 'boolean' },
+      'strict-shapes': { type: 'boolean' },
       'exit-with-parent': { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },

@@ -22,6 +22,9 @@ export const SETTING_NAMES = {
   'random-seed': 'MOCK_RANDOM_SEED',
   residue: 'MOCK_RESIDUE',
   'token-prefix': 'MOCK_TOKEN_PREFIX',
+  cors: 'MOCK_CORS',
+  'strict-shapes': 'MOCK_STRICT_SHAPES',
+  'put-saas-token': 'MOCK_PUT_SAAS_TOKEN',
 } as const;
 type Flag = keyof typeof SETTING_NAMES;
 
@@ -61,6 +64,16 @@ function tokenPrefix(value: string | undefined): string {
   return value;
 }
 
+/** '*', 'off', or a comma-separated list of origins (scheme://host[:port], no path). */
+function cors(value: string | undefined): string {
+  if (value === undefined || value === '') return defaultSettings.cors;
+  if (value === '*' || value === 'off') return value;
+  const origins = value.split(',').map((o) => o.trim());
+  const bad = origins.find((o) => !/^https?:\/\/[^/\s,]+$/.test(o));
+  if (bad !== undefined) throw new SettingsError(`${label('cors')} must be *, off or origins such as http://localhost:3000 (comma-separated, no path); got "${value}"`);
+  return origins.join(',');
+}
+
 /** Flags win over the environment (names in SETTING_NAMES). */
 export function settingsFrom(
   flags: Partial<Record<Flag, string>> = {},
@@ -86,6 +99,9 @@ export function settingsFrom(
     randomSeed: integer('random-seed', pick('random-seed'), defaultSettings.randomSeed, 2 ** 32 - 1, 'an integer'),
     residue: flag('residue', pick('residue')),
     tokenPrefix: tokenPrefix(pick('token-prefix')),
+    cors: cors(pick('cors')),
+    strictShapes: flag('strict-shapes', pick('strict-shapes')),
+    putSaasToken: oneOf('put-saas-token', pick('put-saas-token'), ['customer', 'always']) ?? defaultSettings.putSaasToken,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { authenticate, neighbourAccess, type Caller } from './access.js';
-import { error, isReply, noContent, ok } from './replies.js';
+import { error, isReply, MESSAGES, noContent, ok } from './replies.js';
 import { deriveAnonymous, deriveCustomer, isPlainObject, type Derived } from './rules.js';
 import type { Store } from './store.js';
 import type { Reply, SeedCustomer, SeedTenant } from './types.js';
@@ -42,9 +42,37 @@ function issueAnonymous(store: Store, tenant: string, clientId: string, sessionI
   return { token_type: 'Bearer', access_token: access, expires_in: 3599, refresh_token: refresh, refresh_token_expires_in: 86399, sessionId, scope: `tenant=${tenant}` };
 }
 
+/**
+ * The tenant of an anonymous login or refresh: `tenant` as documented, else `hybris-tenant`, which three storefronts
+ * send instead, Emporix's own among them (BEHAVIOUR.md §8).
+ */
+const tenantParameter = (query: Query): string => query.tenant ?? query['hybris-tenant'] ?? '';
+
+/**
+ * The token answers as clients read them (BEHAVIOUR.md §4, §8), applied after every rule and hook: the anonymous
+ * answer carries `session_id` beside the documented `sessionId` (a live integration test reads it); the customer
+ * answers carry the deprecated camelCase fields the Customer Management spec still lists (storefronts read
+ * `accessToken`, `saasToken`). `--strict-shapes` leaves only the current documented names.
+ */
+function anonymousAnswer(store: Store, body: Record<string, unknown>): Reply {
+  return ok(store.settings.strictShapes ? body : { ...body, session_id: body.sessionId });
+}
+const CAMEL_CASE: readonly [string, string][] = [
+  ['access_token', 'accessToken'],
+  ['saas_token', 'saasToken'],
+  ['expires_in', 'expiresIn'],
+  ['refresh_token', 'refreshToken'],
+  ['refresh_token_expires_in', 'refreshTokenExpiresIn'],
+];
+function customerAnswer(store: Store, body: Record<string, unknown>): Reply {
+  if (store.settings.strictShapes) return ok(body);
+  const deprecated = CAMEL_CASE.filter(([snake]) => snake in body).map(([snake, camel]) => [camel, body[snake]]);
+  return ok({ ...body, ...Object.fromEntries(deprecated) });
+}
+
 /** Anonymous login: a new session; its context is created now or at cart time (MockSettings.contextCreation). */
 export function anonymousLogin(store: Store, query: Query): Reply {
-  const tenantName = query.tenant ?? '';
+  const tenantName = tenantParameter(query);
   const tenant = store.tenants.get(tenantName);
   if (!tenant || !query.client_id || !tenant.storefrontClientIds.includes(query.client_id)) {
     return error(401, 'Invalid tenant or client_id');
@@ -54,19 +82,19 @@ export function anonymousLogin(store: Store, query: Query): Reply {
   const params: Derived = { siteCode: query.siteCode, currency: query.currency, targetLocation: query.targetLocation, language: query.language };
   if (store.settings.contextCreation === 'login') store.createContext(tenantName, sessionId, anonymousDefaults(store, tenant, params));
   else store.pendingParams.set(store.key(tenantName, sessionId), params);
-  return ok(body);
+  return anonymousAnswer(store, body);
 }
 
 /** SC-LIFE-04, SC-LIFE-05, SC-LIFE-09: refresh keeps the session (and so its context); the refresh token rotates (OBSERVED, §4). */
 export function anonymousRefresh(store: Store, query: Query): Reply {
   const record = query.refresh_token ? store.refreshTokens.get(query.refresh_token) : undefined;
-  if (!record || record.used || record.tenant !== query.tenant || record.clientId !== query.client_id) {
+  if (!record || record.used || record.tenant !== tenantParameter(query) || record.clientId !== query.client_id) {
     return error(401, 'Invalid refresh token');
   }
   record.used = true;
   const body = issueAnonymous(store, record.tenant, record.clientId, record.sessionId);
   store.dev.afterRefresh?.({ store, body, refresh: record, sent: query.refresh_token! });
-  return ok(body);
+  return anonymousAnswer(store, body);
 }
 
 /**
@@ -100,18 +128,68 @@ export function customerLogin(store: Store, caller: Caller, tenantName: string, 
     if (store.settings.specVersion === '2026-04') record.language = derived.language;
     store.touch(record);
   }
+  const refresh = opaque(store, 24);
+  store.customerRefreshTokens.set(refresh, { tenant: tenantName, clientId: auth.clientId, sessionId: auth.sessionId, customerId, used: false });
   const answer: Record<string, unknown> = {
     access_token: access,
     saas_token: saas,
     expires_in: 2591999,
-    refresh_token: opaque(store, 24),
+    refresh_token: refresh,
     refresh_token_expires_in: 86399,
     token_type: 'Bearer',
     session_id: auth.sessionId,
     initialPassword: false,
   };
   store.dev.afterLogin?.({ store, tenant: tenantName, token, record, before, body: answer });
-  return ok(answer);
+  return customerAnswer(store, answer);
+}
+
+/**
+ * GET /customer/{tenant}/refreshauthtoken?refreshToken=R (customer-management.yaml): a new customer token for the
+ * same customer and session; the refresh token is used up and a new one issued. The spec names an anonymous token
+ * under `security` and a customer token in the header's description: either kind of this tenant is taken.
+ */
+export function customerRefresh(store: Store, caller: Caller, tenantName: string, refreshToken: string | undefined): Reply {
+  const auth = neighbourAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  if (auth.kind === 'service') return error(403, MESSAGES.storefrontTokenRequired);
+  const record = refreshToken ? store.customerRefreshTokens.get(refreshToken) : undefined;
+  if (!record || record.used || record.tenant !== tenantName) return error(401, 'Invalid refresh token');
+  record.used = true;
+  const access = opaque(store);
+  store.tokens.set(access, { kind: 'customer', tenant: tenantName, clientId: record.clientId, sessionId: record.sessionId, customerId: record.customerId, scopes: [], revoked: false });
+  const refresh = opaque(store, 24);
+  store.customerRefreshTokens.set(refresh, { ...record, used: false });
+  return customerAnswer(store, {
+    access_token: access,
+    expires_in: 2591999,
+    refresh_token: refresh,
+    refresh_token_expires_in: 86399,
+    token_type: 'Bearer',
+    session_id: record.sessionId,
+  });
+}
+
+/**
+ * STAND-IN, not a subject of the suite: GET /customer/{tenant}/validateauthtoken (customer-management.yaml), which a
+ * storefront may call after login to read the caller's scopes and session. The scopes are the mock's own tokens'
+ * (none beyond `tenant=T`); an anonymous token is answered too, without an email.
+ */
+export function validateToken(store: Store, caller: Caller, tenantName: string): Reply {
+  const auth = neighbourAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  if (auth.kind === 'service') return error(403, MESSAGES.storefrontTokenRequired);
+  const email = auth.customerId ? store.tenants.get(tenantName)?.customers.find((c) => c.profile.id === auth.customerId)?.email : undefined;
+  return ok({ token_type: 'Bearer', expires_in: auth.kind === 'customer' ? 2591999 : 3599, scope: [...auth.scopes, `tenant=${tenantName}`].join(' '), sessionId: auth.sessionId, ...(email ? { email } : {}) });
+}
+
+/** STAND-IN, not a subject of the suite: GET /customer/{tenant}/me/addresses, the logged-in customer's addresses. */
+export function customerAddresses(store: Store, caller: Caller, tenantName: string): Reply {
+  const auth = neighbourAccess(store, caller, tenantName);
+  if (isReply(auth)) return auth;
+  if (auth.kind !== 'customer') return error(403, 'A customer token is required');
+  const customer = store.tenants.get(tenantName)?.customers.find((c) => c.profile.id === auth.customerId);
+  return ok(customer?.profile.addresses ?? []);
 }
 
 /** SC-AUTH-04: logout invalidates the customer token named in `accessToken`. */

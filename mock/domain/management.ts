@@ -4,7 +4,7 @@
  */
 import { managementAccess, type Caller } from './access.js';
 import { attributeInput, checkAttribute, missingContext, notFound, readReply, removeAttribute, staleCheck, writeInput, writeVersion } from './contexts.js';
-import { error, isReply, noContent, notJsonObject } from './replies.js';
+import { error, isReply, MESSAGES, noContent, notJsonObject } from './replies.js';
 import { isPlainObject, pickFields, putFields } from './rules.js';
 import type { Store } from './store.js';
 import type { Reply } from './types.js';
@@ -15,6 +15,18 @@ export function getContext(store: Store, caller: Caller, tenantName: string, ses
   if (isReply(auth)) return auth;
   const record = store.readContext(auth.tenant, sessionId);
   return record ? readReply(store, record) : missingContext(store, auth.tenant, sessionId);
+}
+
+/**
+ * SC-MGMT-PUT-06, SC-MGMT-PUT-08 under `--put-saas-token always` (never the default): a PUT without `saas-token` is
+ * refused for every context, anonymous ones too, before its body is looked at, with the message seen live
+ * (BEHAVIOUR.md §2, §8). The documents require the header only for a logged-in customer's context, so on an
+ * anonymous context this is UNKNOWN; the setting lets a client prove it copes with the stricter answer.
+ */
+export function putHeaders(store: Store, caller: Caller, tenantName: string, sessionId: string): Reply | undefined {
+  if (store.settings.putSaasToken !== 'always' || caller.saasToken) return undefined;
+  const auth = managementAccess(store, caller, tenantName, { op: 'put', sessionId });
+  return isReply(auth) ? auth : error(400, MESSAGES.saasTokenRequired);
 }
 
 /**
@@ -50,7 +62,7 @@ export async function putContext(store: Store, caller: Caller, tenantName: strin
       const guard = store.dev.saasGuard?.(caller.saasToken);
       if (guard !== 'accept') {
         if (guard) return guard;
-        if (!caller.saasToken) return error(400, 'Required Header [saas-token] is not present');
+        if (!caller.saasToken) return error(400, MESSAGES.saasTokenRequired);
         const owner = store.saasTokens.get(caller.saasToken);
         if (!owner || owner.customerId !== record.customerId) return error(403, 'saas-token does not belong to the customer of this session context');
       }

@@ -30,6 +30,8 @@ export const MESSAGES = {
   serviceTokenRequired: 'A service token is required',
   notJsonObject: 'The request body must be a JSON object',
   sessionNotFound: 'Session not found',
+  /** The wording seen live for a PUT without saas-token (BEHAVIOUR.md §2). */
+  saasTokenRequired: 'Required Header [saas-token] is not present',
   internal: 'Internal error',
 } as const;
 

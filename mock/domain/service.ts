@@ -16,6 +16,7 @@ import * as management from './management.js';
 import * as neighbours from './neighbours.js';
 import { error, isReply } from './replies.js';
 import { jsonDepth, MAX_DEPTH, repeatedParameter } from './rules.js';
+import type { Hooks } from './hooks.js';
 import { Store } from './store.js';
 import type { MockSettings, Reply, Seed } from './types.js';
 
@@ -27,8 +28,9 @@ type Query = Record<string, string | undefined>;
 export class SessionService {
   readonly store: Store;
 
-  constructor(seed: Seed, settings: MockSettings) {
-    this.store = new Store(seed, settings);
+  /** `hooks`: a deviation's hooks (mock/domain/deviation-hooks.ts), chosen where the mock is composed; none: faithful. */
+  constructor(seed: Seed, settings: MockSettings, hooks: Hooks = {}) {
+    this.store = new Store(seed, settings, hooks);
   }
 
   get settings(): MockSettings {
@@ -81,10 +83,16 @@ export class SessionService {
     this.withQuery(rawQuery, (q) => identity.customerLogout(this.store, c, tenant, q.accessToken));
   customerMe = (c: Caller, tenant: string, rawQuery: unknown) => this.withQuery(rawQuery, (q) => identity.customerMe(this.store, c, tenant, q.expand));
   serviceToken = (form: unknown) => this.withQuery(form, (f) => identity.serviceToken(this.store, f));
+  customerRefresh = (c: Caller, tenant: string, rawQuery: unknown) =>
+    this.withQuery(rawQuery, (q) => identity.customerRefresh(this.store, c, tenant, q.refreshToken));
+  validateToken = (c: Caller, tenant: string) => identity.validateToken(this.store, c, tenant);
+  customerAddresses = (c: Caller, tenant: string) => identity.customerAddresses(this.store, c, tenant);
 
   sites = (c: Caller, tenant: string, code?: string) => neighbours.sites(this.store, c, tenant, code);
   createCart = (c: Caller, tenant: string, body: unknown) => this.withBody(body, () => neighbours.createCart(this.store, c, tenant, body));
   deleteCart = (c: Caller, tenant: string, cartId: string) => neighbours.deleteCart(this.store, c, tenant, cartId);
+  getCart = (c: Caller, tenant: string, cartId: string) => neighbours.getCart(this.store, c, tenant, cartId);
+  cartByCriteria = (c: Caller, tenant: string, rawQuery: unknown) => this.withQuery(rawQuery, (q) => neighbours.cartByCriteria(this.store, c, tenant, q));
 
   getOwn = (c: Caller, tenant: string) => contexts.getOwn(this.store, c, tenant);
   patchOwn = async (c: Caller, tenant: string, body: unknown): Promise<Reply> => this.withBody(body, () => contexts.patchOwn(this.store, c, tenant, body));
@@ -93,7 +101,10 @@ export class SessionService {
 
   getContext = (c: Caller, tenant: string, sessionId: string) => management.getContext(this.store, c, tenant, sessionId);
   putContext = (c: Caller, tenant: string, sessionId: string, rawQuery: unknown, body: unknown) =>
-    this.withQuery(rawQuery, (q) => this.withBody(body, () => management.putContext(this.store, c, tenant, sessionId, q.upsert, body)));
+    this.withQuery(
+      rawQuery,
+      (q) => management.putHeaders(this.store, c, tenant, sessionId) ?? this.withBody(body, () => management.putContext(this.store, c, tenant, sessionId, q.upsert, body)),
+    );
   addAttribute = (c: Caller, tenant: string, sessionId: string, body: unknown) =>
     this.withBody(body, () => management.addAttribute(this.store, c, tenant, sessionId, body));
   deleteAttribute = (c: Caller, tenant: string, sessionId: string, name: string) => management.deleteAttribute(this.store, c, tenant, sessionId, name);

@@ -3,7 +3,6 @@
  * is created, written and rendered, and nothing about who may do so (access.ts) or when (the operations).
  */
 import { nextTimestamp, render, type Derived } from './rules.js';
-import { hooksFor } from './deviation-hooks.js';
 import type { Hooks, Snapshot } from './hooks.js';
 import type { CartRecord, MockSettings, RefreshRecord, Seed, SeedTenant, SessionContextRecord, TokenRecord } from './types.js';
 
@@ -25,15 +24,19 @@ export class Store {
   readonly carts = new Map<string, CartRecord>();
   /** Anonymous-login parameters kept until the context is created at cart time. */
   readonly pendingParams = new Map<string, Derived>();
-  /** The deviation's guards and steps; empty on the faithful mock. */
-  readonly dev: Hooks;
+  /** Customer refresh tokens (GET /customer/{tenant}/refreshauthtoken), apart from the anonymous ones. */
+  readonly customerRefreshTokens = new Map<string, RefreshRecord & { customerId: string }>();
 
+  /**
+   * `dev`: the deviation's guards and steps, handed in by whoever composes the mock (mock/app.ts), so the state
+   * knows nothing of the catalogue; empty on the faithful mock.
+   */
   constructor(
     seed: Seed,
     readonly settings: MockSettings,
+    readonly dev: Hooks = {},
   ) {
     for (const t of seed.tenants) this.tenants.set(t.name, structuredClone(t));
-    this.dev = hooksFor(settings.deviation);
   }
 
   /** SC-ISOLATION-01: one record per tenant and session id; no write reaches another's. */

@@ -4,9 +4,15 @@ import type { DeviationName } from './deviations.js';
 export type SpecVersion = '2026-04' | '2022-11';
 export type ContextCreation = 'cart' | 'login';
 export type StaleVersionStatus = 404 | 409;
+/** When a management PUT needs `saas-token`: for a customer's context (documented) or always (seen live, §8). */
+export type PutSaasToken = 'customer' | 'always';
 
 export interface MockSettings {
-  /** When a session context comes into being: at anonymous login or at cart creation (BEHAVIOUR.md §3). */
+  /**
+   * When a session context comes into being: at anonymous login or at cart creation (BEHAVIOUR.md §3). Login is the
+   * default: clients written for real tenants read the context before any cart (§8), and the Customer Service spec
+   * says anonymous login creates it; the Session Context spec's "at cart creation" stays a setting.
+   */
   contextCreation: ContextCreation;
   /** Status for a stale `metadata.version`: 404 is observed on the live API, 409 is plausible (BEHAVIOUR.md §2). */
   staleVersionStatus: StaleVersionStatus;
@@ -32,10 +38,19 @@ export interface MockSettings {
   residue: boolean;
   /** Prefix of every token issued, so a scan of a run's output can recognise a leaked one (e.g. LEAKCANARY). */
   tokenPrefix: string;
+  /**
+   * CORS for browser storefronts: '*' allows any origin (the request's Origin is echoed), a comma-separated list
+   * allows those origins, 'off' sends no CORS header and leaves preflights to the 405 rule.
+   */
+  cors: string;
+  /** Token answers with only the current documented field names (no `session_id` alias, no deprecated camelCase). */
+  strictShapes: boolean;
+  /** 'always': a PUT without `saas-token` is refused for any context, as seen live (BEHAVIOUR.md §8); never the default. */
+  putSaasToken: PutSaasToken;
 }
 
 export const defaultSettings: MockSettings = {
-  contextCreation: 'cart',
+  contextCreation: 'login',
   staleVersionStatus: 404,
   specVersion: '2026-04',
   bodyLimit: 64 * 1024,
@@ -47,6 +62,9 @@ export const defaultSettings: MockSettings = {
   randomSeed: 1,
   residue: false,
   tokenPrefix: '',
+  cors: '*',
+  strictShapes: false,
+  putSaasToken: 'customer',
 };
 
 export interface SeedAddress {
@@ -146,6 +164,8 @@ export interface SessionContextRecord {
 
 export interface CartRecord {
   id: string;
+  createdAt: string;
+  modifiedAt: string;
   tenant: string;
   sessionId?: string;
   customerId?: string;
