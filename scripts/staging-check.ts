@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/staging-check.ts [--label L] [--latency MS] [--rate-limit SHARE] [--gateway-errors SHARE]
- *   [--network-resets SHARE] [--context-lag MS] [--deviation NAME] [--expect-failures] [--grep RE] [--workers N]`
+ *   [--network-resets SHARE] [--context-lag MS] [--context-creation cart|login] [--deviation NAME] [--expect-failures] [--grep RE] [--workers N]`
  *
  * What a staging run promises, proven against a stand-in: a standalone mock (its own process group) issuing
  * recognisable tokens, with the given real-world conditions; the whole suite with TARGET=live against it. Then:
@@ -212,6 +212,7 @@ async function main(): Promise<void> {
       'gateway-errors': { type: 'string' },
       'network-resets': { type: 'string' },
       'context-lag': { type: 'string' },
+      'context-creation': { type: 'string' },
       'random-seed': { type: 'string' },
       deviation: { type: 'string' },
       'expect-failures': { type: 'boolean', default: false },
@@ -226,6 +227,7 @@ async function main(): Promise<void> {
     ['gateway-errors', 'MOCK_GATEWAY_ERRORS'],
     ['network-resets', 'MOCK_NETWORK_RESETS'],
     ['context-lag', 'MOCK_CONTEXT_LAG'],
+    ['context-creation', 'MOCK_CONTEXT_CREATION'],
     ['random-seed', 'MOCK_RANDOM_SEED'],
   ];
   for (const [flag, env] of names) if (typeof values[flag] === 'string') conditions[env] = values[flag] as string;

@@ -151,21 +151,23 @@ for (const withLogin of [false, true]) {
       }
       // Read by id first: a context the own GET then shows must have been there before it (SC-READ-01).
       const byId = service ? await api.getContext(service, anon.sessionId) : undefined;
-      const a = await api.getOwnContext(anon.token);
+      // Whether anonymous login made a context is open (BEHAVIOUR.md §3), and a new one may show late: "none" only
+      // after the propagation bound (flows.settled), for A and M at once.
+      const other = async (): Promise<SessionModel | undefined> => {
+        if (!service) return undefined;
+        const o = await flows.anonymous();
+        const g = await flows.settled(() => api.getContext(service, o.sessionId));
+        real.setup.push(`M: anonymous login (no cart), session ${o.sessionId}; management GET answered ${g.status}${g.status === 404 && target.propagationMs ? ` for ${target.propagationMs} ms` : ''}`);
+        return { label: 'M', sessionId: o.sessionId, kind: 'anonymous', hasCart: false, ctx: g.status === 200 ? (g.json as Ctx) : undefined };
+      };
+      const [a, M] = await Promise.all([flows.settled(() => api.getOwnContext(anon.token)), other()]);
       A.ctx = a.status === 200 ? (a.json as Ctx) : undefined;
-      real.setup.push(`A: ${byId ? `management GET answered ${byId.status}, then ` : ''}GET own context answered ${a.status}`);
+      real.setup.splice(withCart ? 2 : 1, 0, `A: ${byId ? `management GET answered ${byId.status}, then ` : ''}GET own context answered ${a.status}${a.status === 404 && target.propagationMs ? ` for ${target.propagationMs} ms` : ''}`);
       // Only where reads are immediately consistent: a live target may lag right after creation (BEHAVIOUR.md §3).
       const consistent = target.kind === 'mock' && !(target.mock?.settings as { contextLagMs?: number } | undefined)?.contextLagMs;
       if (consistent && byId && (byId.status === 200) !== (a.status === 200)) {
         failing = { steps: [], setup: [...real.setup] };
         throw new Error(`the management GET answered ${byId.status} and the own GET right after it ${a.status}: a read created or removed the context (SC-READ-01)`);
-      }
-      let M: SessionModel | undefined;
-      if (service) {
-        const other = await flows.anonymous();
-        const g = await api.getContext(service, other.sessionId);
-        M = { label: 'M', sessionId: other.sessionId, kind: 'anonymous', hasCart: false, ctx: g.status === 200 ? (g.json as Ctx) : undefined };
-        real.setup.push(`M: anonymous login (no cart), session ${other.sessionId}; management GET answered ${g.status}`);
       }
       return { model: { A, M }, real };
     };

@@ -131,25 +131,29 @@ export class Flows {
     return res;
   }
 
+  /**
+   * The one way the suite concludes that a context is absent: a read's 404 counts only once it has lasted the whole
+   * CONFORMANCE_PROPAGATION_MS (a context made a moment ago, at login, cart or upsert, may stay invisible for a while,
+   * BEHAVIOUR.md §3). Answers the first read that is not a 404, or the last 404.
+   */
+  async settled(read: () => Promise<Exchange>): Promise<Exchange> {
+    return this.poll(read, (x) => x.status !== 404);
+  }
+
   async waitForContext(token: string): Promise<Exchange> {
-    const res = await this.poll(() => this.api.getOwnContext(token), (x) => x.status !== 404);
+    const res = await this.settled(() => this.api.getOwnContext(token));
     expect(res, 'the context exists once a cart exists').toHaveStatus(200);
     return res;
   }
 
   /** Whether the session has no context: only a 404 that lasts the whole propagation bound says so. */
   async contextAbsent(token: string): Promise<{ absent: boolean; res: Exchange }> {
-    const until = Date.now() + this.target.propagationMs;
-    let res = await this.api.getOwnContext(token);
-    while (res.status === 404 && Date.now() < until) {
-      await sleep(Math.min(250, Math.max(0, until - Date.now())));
-      res = await this.api.getOwnContext(token);
-    }
+    const res = await this.settled(() => this.api.getOwnContext(token));
     return { absent: res.status === 404, res };
   }
 
   async context(token: string): Promise<SessionContext> {
-    const res = await this.poll(() => this.api.getOwnContext(token), (x) => x.status !== 404);
+    const res = await this.settled(() => this.api.getOwnContext(token));
     expect(res, 'GET own context').toHaveStatus(200);
     return jsonBody<SessionContext>(res, 'GET own context');
   }
@@ -157,7 +161,7 @@ export class Flows {
   /** The management view of a session whose context exists. */
   async managedContext(sessionId: string): Promise<SessionContext> {
     const service = await this.serviceToken();
-    const res = await this.poll(() => this.api.getContext(service, sessionId), (x) => x.status !== 404);
+    const res = await this.settled(() => this.api.getContext(service, sessionId));
     expect(res, 'management GET').toHaveStatus(200);
     return jsonBody<SessionContext>(res, 'management GET');
   }

@@ -68,32 +68,36 @@ const is2xx = (s: number) => s >= 200 && s < 300;
 
 // ------------------------------------------------------------------ reading the target
 
-async function readOwn(r: Real, s: SessionModel): Promise<{ status: number; ctx?: Ctx }> {
-  const res = await r.api.getOwnContext(s.token!);
-  return { status: res.status, ctx: res.status === 200 ? (res.json as Ctx) : undefined };
-}
+type Read = { status: number; ctx?: Ctx };
 
-async function readManaged(r: Real, s: SessionModel): Promise<{ status: number; ctx?: Ctx }> {
-  const res = await r.api.getContext(r.service!, s.sessionId);
-  return { status: res.status, ctx: res.status === 200 ? (res.json as Ctx) : undefined };
-}
+const asRead = (res: Exchange): Read => ({ status: res.status, ctx: res.status === 200 ? (res.json as Ctx) : undefined });
 
 /**
- * A read right after a write that may have created the context: a live target may answer 404 for a moment
- * (BEHAVIOUR.md §3, eventual consistency), so a few bounded re-reads there; the bundled mock answers at once.
+ * A read of the session's context. `settle`: a 404 counts only once it has lasted CONFORMANCE_PROPAGATION_MS
+ * (flows.settled): a live target may make a context visible late (BEHAVIOUR.md §3). By default a read settles where
+ * the model holds a context, so a lost one still fails, only later; where the model holds none a 404 agrees at once.
  */
-async function readCreated(r: Real, read: () => Promise<{ status: number; ctx?: Ctx }>): Promise<{ status: number; ctx?: Ctx }> {
-  let got = await read();
-  for (let i = 1; r.target.kind === 'live' && got.status === 404 && i <= 4; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 400 * i));
-    got = await read();
-  }
-  return got;
+async function readOwn(r: Real, s: SessionModel, settle = s.ctx !== undefined): Promise<Read> {
+  const read = () => r.api.getOwnContext(s.token!);
+  return asRead(settle ? await r.flows.settled(read) : await read());
+}
+
+async function readManaged(r: Real, s: SessionModel, settle = s.ctx !== undefined): Promise<Read> {
+  const read = () => r.api.getContext(r.service!, s.sessionId);
+  return asRead(settle ? await r.flows.settled(read) : await read());
 }
 
 /** The session's context as the target has it now, read the way this session is handled. */
-async function readNow(r: Real, s: SessionModel): Promise<{ status: number; ctx?: Ctx }> {
-  return s.token ? readOwn(r, s) : readManaged(r, s);
+async function readNow(r: Real, s: SessionModel, settle = s.ctx !== undefined): Promise<Read> {
+  return s.token ? readOwn(r, s, settle) : readManaged(r, s, settle);
+}
+
+/**
+ * Whether a session has a context, where nothing the model knows decides it (right after anonymous login, customer
+ * login or refresh): its absence is concluded only after the propagation bound, never from one 404.
+ */
+export async function settleSession(r: Real, s: SessionModel): Promise<Read> {
+  return s.token ? readOwn(r, s, true) : readManaged(r, s, true);
 }
 
 /** A read answers exactly the model: the context with every field, version and timestamps, or no context at all. */
@@ -214,7 +218,7 @@ export function putCommand(label: 'A' | 'M', body: BodySpec, upsert: boolean, sa
       const version = Number(s.ctx?.metadata?.version ?? 1);
       const sendSaas = saas && !!s.saasToken;
       const res = await r.api.putContext(r.service, s.sessionId, renderBody(body, version), { upsert, saasToken: sendSaas ? s.saasToken : undefined });
-      const after = !s.ctx && upsert && is2xx(res.status) ? await readCreated(r, () => readManaged(r, s)) : await readManaged(r, s);
+      const after = await readManaged(r, s, s.ctx !== undefined || (upsert && is2xx(res.status)));
       const e = expectPut(body, 'application/json', r.target.specVersion, sites, { customer: s.ctx?.customerId !== undefined, saasToken: sendSaas });
       if (!s.ctx) {
         const problems: string[] = [];
@@ -251,7 +255,7 @@ export function attributePostCommand(label: 'A' | 'M', route: 'own' | 'managemen
       const s = sessionOf(m, label);
       const body: BodySpec = { kind: 'object', fields: [['key', name], ['value', value]], metadata: { kind: 'absent' } };
       const res = route === 'own' ? await r.api.addOwnAttribute(s.token!, { key: name, value }) : await r.api.addAttribute(r.service!, s.sessionId, { key: name, value });
-      const after = !s.ctx && is2xx(res.status) ? await readCreated(r, () => readNow(r, s)) : await readNow(r, s);
+      const after = await readNow(r, s, s.ctx !== undefined || is2xx(res.status));
       if (!s.ctx) {
         // Management: SC-MGMT-ATTR-03. Own: not documented; a 2xx must then have made a context that holds it.
         const problems: string[] = [];
@@ -318,7 +322,7 @@ export function cartCommand(): Command {
     const s = m.A;
     const cartId = await r.flows.createCart(s.token!);
     s.hasCart = true;
-    const after = r.target.kind === 'live' ? { status: 200, ctx: (await r.flows.waitForContext(s.token!)).json as Ctx } : await readOwn(r, s);
+    const after = await readOwn(r, s, true);
     const problems: string[] = [];
     if (after.status !== 200) problems.push(`after cart creation GET answered ${after.status}, expected 200 (SC-CART-01)`);
     else {
@@ -349,7 +353,8 @@ export function refreshCommand(): Command {
     s.token = body.access_token;
     s.refreshToken = body.refresh_token;
     if (s.anonymous) s.anonymous = { ...s.anonymous, token: s.token, refreshToken: s.refreshToken };
-    const after = await readOwn(r, s);
+    // Whether a refresh may make a context is not documented: absence only after the bound.
+    const after = await readOwn(r, s, true);
     if (s.ctx) {
       // "causes update of a session-context document": what it updates is not documented; sessionId, cartId and the map stay.
       if (after.status !== 200) problems.push(`after refresh GET answered ${after.status}`);
@@ -371,7 +376,7 @@ export function loginCommand(): Command {
     s.token = customer.token;
     s.saasToken = customer.saasToken;
     s.refreshToken = undefined;
-    const after = await readOwn(r, s);
+    const after = await readOwn(r, s, true);
     if (s.ctx) {
       if (after.status !== 200) problems.push(`after login GET answered ${after.status}, expected 200 (SC-LIFE-02)`);
       else {
