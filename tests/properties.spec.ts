@@ -103,13 +103,14 @@ function recordRuns(w: World): void {
 }
 
 async function read(w: World, s: Subject): Promise<Ctx> {
-  const res = await w.api.getOwnContext(s.token);
+  // A 404 is taken for absence only after the propagation bound (flows.settled): a lost context still fails, later.
+  const res = await w.flows.settled(() => w.api.getOwnContext(s.token));
   if (res.status !== 200) throw new Error(`GET own context of the ${s.who} session answered ${res.status}, expected 200\n${describeExchange(res)}`);
   return res.json as Ctx;
 }
 
 async function readManaged(w: World, s: Subject): Promise<Ctx> {
-  const res = await w.api.getContext(w.service!, s.sessionId);
+  const res = await w.flows.settled(() => w.api.getContext(w.service!, s.sessionId));
   if (res.status !== 200) throw new Error(`management GET of the ${s.who} session answered ${res.status}, expected 200\n${describeExchange(res)}`);
   return res.json as Ctx;
 }
