@@ -21,6 +21,7 @@ const HELP = `${COMMAND} ${PKG.version}: conformance suite for the Emporix Sessi
 
 Usage: ${COMMAND} run [options] [-- playwright-args]
        ${COMMAND} mock [--port N] [mock options]
+       ${COMMAND} proxy --target URL [--port N] [--report-dir D] [--json]
        ${COMMAND} requirements [--json]
 
 run: exit 0 conformant, 1 deviations, 2 configuration error or unusable target.
@@ -40,7 +41,9 @@ Each option is also read from the environment and ./.env (flag > environment > .
 Bundled mock: MOCK_CONTEXT_CREATION, MOCK_STALE_VERSION_STATUS, MOCK_DEVIATION. Reports: D/conformance.json,
 conformance.md, junit.xml, html/, results.json, reproducers/*.sh (failing exchanges as curl commands).
 mock: the bundled mock on --port N (default 4010; 0 picks one); \`mock --help\` lists its settings (contexts at
-  login, 409 on a stale version, a deviation, latency, rate limits, gateway errors, …).`;
+  login, 409 on a stale version, a deviation, latency, rate limits, gateway errors, …).
+proxy: a transparent proxy in front of --target that judges the API and the client on the traffic passing through;
+  Ctrl-C writes D/conformance.json and conformance.md; \`proxy --help\` lists its options (docs/proxy.md).`;
 
 /** Where a dependency of this package is installed: Node's lookup, from the package folder upwards. */
 function dependencyDir(name: string): string {
@@ -147,9 +150,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `mock --help` is the mock's own help.
   if (command === 'mock') return mock(rest);
+  if (command === 'proxy') return (await import('../proxy/cli.js')).runProxy(rest);
   if (!command || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
     console.log(HELP);
-    return command && !['--help', '-h', 'help'].includes(command) && !['run', 'mock', 'requirements'].includes(command) ? 2 : 0;
+    return command && !['--help', '-h', 'help'].includes(command) && !['run', 'mock', 'proxy', 'requirements'].includes(command) ? 2 : 0;
   }
   if (command === '--version') {
     console.log(PKG.version);
@@ -157,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'run') return run(rest);
   if (command === 'requirements') return requirements(rest);
-  throw new UsageError(`unknown command "${command}": use run, mock or requirements`);
+  throw new UsageError(`unknown command "${command}": use run, mock, proxy or requirements`);
 }
 
 main(process.argv.slice(2)).then(

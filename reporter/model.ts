@@ -116,6 +116,25 @@ export interface ConformanceReport {
   inconclusive: { reason: string; tests: number }[];
   verdict: { status: RunVerdict; text: string; exitCode: 0 | 1 | 2; mustDeviations: number; observedFindings: number; cause?: string };
   requirements: RequirementReport[];
+  /** Set by the traffic proxy (proxy/): verdicts judged from observed traffic, one "test" per operation seen. */
+  source?: 'traffic';
+  traffic?: TrafficInfo;
+  client?: ClientSection;
+}
+
+/** What passed through the traffic proxy. */
+export interface TrafficInfo {
+  exchanges: number;
+  judged: number;
+  notJudged: { truncated: number; proxyErrors: number; gateway: number };
+  /** Sessions tracked when the report was written (state expires after the idle time). */
+  sessions: number;
+  ledger: boolean;
+}
+
+/** The traffic proxy's findings about the client (the storefront), apart from the API's verdict. */
+export interface ClientSection {
+  findings: { kind: string; title: string; source: string; count: number; examples: { operation: string; text: string; evidence: string; at: string }[] }[];
 }
 
 export interface BuildInput {
