@@ -5,8 +5,9 @@
  */
 import { redactHeaders, redactText, redactUrl, redactValue, registerSecret } from './redact.js';
 import { describeOutcome, fetchOnce, mayRetry, retryDelay, type NetworkFailure, type RawResponse } from './transport.js';
-import { checkExchange, isSessionContextOperation, preview, type Violation } from './universal.js';
+import { checkExchange, isContextCreatingLogin, isSessionContextOperation, preview, type Violation } from './universal.js';
 import type { SpecVersion } from './target.js';
+import type { LedgerFinding, SessionLedger } from './ledger.js';
 
 export interface Exchange {
   method: string;
@@ -24,6 +25,9 @@ export interface Exchange {
   attempts?: number;
   /** Set by a matcher that failed on this exchange: the reproducer stops here. */
   failed?: boolean;
+  /** Epoch ms when it was sent and when its answer was in: the session ledger tells overlapping writes apart by them. */
+  startedAt?: number;
+  endedAt?: number;
 }
 
 /** The request and response as text with every secret masked: what a failure prints. */
@@ -74,6 +78,8 @@ export interface ApiHooks {
   inconclusive(reason: string): never;
   /** An answer broke a check that holds for every exchange (SC-HTTP-01..05). */
   violation(violations: Violation[], x: Exchange): never;
+  /** A read showed a wrong effect of the writes before it (the session ledger, ledger.ts). */
+  finding?(findings: LedgerFinding[], x: Exchange): never;
 }
 
 export class InconclusiveError extends Error {}
@@ -86,7 +92,21 @@ export const plainHooks: ApiHooks = {
   violation: (violations, x) => {
     throw new Error(`${violations.map((v) => `${v.requirement}: ${v.text}`).join('\n')}\n\n${describeExchange(x)}`);
   },
+  finding: (findings) => {
+    throw new Error(describeFindings(findings));
+  },
 };
+
+/** Ledger findings as a failure prints them: each requirement and what the read shows, then the exchanges, redacted. */
+export function describeFindings(findings: LedgerFinding[]): string {
+  const exchanges = [...new Set(findings.flatMap((f) => f.exchanges))];
+  return [
+    ...findings.map((f) => `${f.requirement} violated: ${redactText(f.text)}`),
+    '',
+    'exchanges (the read it was known from, the writes since, the read that shows it):',
+    ...exchanges.map((x, i) => `${i + 1}. ${describeExchange(x).split('\n').join('\n   ')}`),
+  ].join('\n');
+}
 
 const KEEP = 400;
 
@@ -99,6 +119,8 @@ export class Api {
   requests = 0;
   /** Index in `exchanges` where cleanup began: a reproducer stops before it. */
   cleanupFrom?: number;
+  /** Judges every exchange's effect against the reads around it (ledger.ts); cleanup feeds it too, unjudged. */
+  ledger?: SessionLedger;
 
   constructor(
     readonly options: ApiOptions,
@@ -136,9 +158,12 @@ export class Api {
     }
     const url = this.url(path, opts.query);
     const title = `${method} ${redactUrl(url).replace(/^https?:\/\/[^/]+/, '')}`;
+    // The same object is announced to the ledger now and completed below: a read that ends while it is in flight is not judged.
+    const pending = { method, url, requestHeaders: headers, startedAt: Date.now() };
+    this.ledger?.begin(pending);
     const outcome = await this.hooks.step(title, () => this.attempt(opts.retrySafe ? 'GET' : method, url, headers, body, method));
     const { last, attempts } = outcome;
-    const exchange: Exchange = {
+    const exchange: Exchange = Object.assign(pending, {
       method,
       url,
       requestHeaders: headers,
@@ -149,7 +174,8 @@ export class Api {
       text: 'network' in last ? '' : last.text,
       json: undefined,
       attempts,
-    };
+      endedAt: Date.now(),
+    });
     if (exchange.text.length) {
       try {
         exchange.json = JSON.parse(exchange.text);
@@ -158,16 +184,20 @@ export class Api {
       }
     }
     this.remember(exchange);
+    const findings = this.ledger?.observe(exchange) ?? [];
     if (this.lenient) return exchange;
     const what = `${method} ${redactUrl(url).replace(/^https?:\/\/[^/]+/, '')}`;
     if ('network' in last) this.hooks.inconclusive(`${describeOutcome(last)} on ${what}${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
-    const sc = isSessionContextOperation(exchange);
+    // A 5xx of a neighbour makes the test inconclusive; of a Session Context operation, or of the anonymous login that
+    // creates a context from session-context parameters (2026-04), it is judged (SC-HTTP-01).
+    const sc = isSessionContextOperation(exchange) || isContextCreatingLogin(exchange, this.options.specVersion);
     const persisted = [429, 502, 503, 504].includes(exchange.status) || (!sc && exchange.status >= 500);
     if (persisted) {
       this.hooks.inconclusive(`${describeOutcome(last)} persisted on ${what} after ${attempts} attempt${attempts > 1 ? 's' : ''}${exchange.text ? `: ${preview(redactText(exchange.text))}` : ''}`);
     }
     const violations = checkExchange(exchange, this.options.specVersion);
     if (violations.length) this.hooks.violation(violations, exchange);
+    if (findings.length) (this.hooks.finding ?? plainHooks.finding!)(findings, exchange);
     return exchange;
   }
 

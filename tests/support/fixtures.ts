@@ -4,7 +4,8 @@
  * with `test.use()` for the points where correct implementations differ.
  */
 import { test as base, type TestInfo } from '@playwright/test';
-import { Api, describeExchange, type ApiHooks } from './api.js';
+import { Api, describeExchange, describeFindings, type ApiHooks } from './api.js';
+import { SessionLedger } from './ledger.js';
 import { Flows } from './flows.js';
 import { baselineEntryFor } from './baseline.js';
 import { redactText } from './redact.js';
@@ -43,6 +44,17 @@ function hooksFor(testInfo: TestInfo): ApiHooks {
       x.failed = true;
       throw new Error(`${violations.map((v) => `${v.requirement} violated: ${v.text}`).join('\n')}\n\n${describeExchange(x)}`);
     },
+    // The session ledger's findings count against the requirement they name, like SC-HTTP-0N (the reporter's rule).
+    finding(findings, x) {
+      for (const f of findings) {
+        const description = `${f.requirement}: ${redactText(f.text.split('\n')[0]).slice(0, 240)}`;
+        if (!testInfo.annotations.some((a) => a.type === 'violation' && a.description?.startsWith(`${f.requirement}:`))) {
+          testInfo.annotations.push({ type: 'violation', description });
+        }
+      }
+      x.failed = true;
+      throw new Error(describeFindings(findings));
+    },
   };
 }
 
@@ -71,8 +83,16 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       { baseURL: target.baseURL, tenant: target.tenant, specVersion: target.specVersion, retries: target.retries, timeoutMs: target.timeoutMs, retryCapMs: target.retryCapMs },
       hooksFor(testInfo),
     );
+    // CONFORMANCE_LEDGER=off turns the effect check off (to see what the other checks catch without it).
+    if (!/^(off|0|false|no)$/i.test(process.env.CONFORMANCE_LEDGER ?? '')) {
+      api.ledger = new SessionLedger({ specVersion: target.specVersion, propagationMs: target.propagationMs, tenant: target.tenant });
+    }
     await use(api);
     api.lenient = true;
+    if (api.ledger) {
+      const { judgedReads, judgedWrites } = api.ledger.stats;
+      testInfo.annotations.push({ type: 'ledger', description: `${judgedReads} reads judged the effect of ${judgedWrites} writes` });
+    }
     testInfo.annotations.push({ type: 'http-requests', description: String(api.requests) });
     if (testInfo.status !== testInfo.expectedStatus && testInfo.status !== 'skipped' && api.exchanges.length) {
       // The last exchanges, redacted, so a failure can be read without re-running it, and a script that replays it.
