@@ -15,9 +15,21 @@ import type { Flows } from './support/flows.js';
 import type { TargetConfig } from './support/target.js';
 import {
   attributeBody,
+  attributeBodyExamples,
+  classifyAttributeBody,
+  classifyContentType,
+  classifyLoginParams,
+  classifyWriteBody,
   contentType,
+  dozensOfAttributes,
+  isOwnLoginValue,
+  LOGIN_PARAMETERS,
+  loginParams,
+  loginParamsExamples,
+  writeBodyExamples,
   encodingOpen,
   hasPrototypeKey,
+  isPlainName,
   oddQuery,
   queryOpen,
   parsedBody,
@@ -26,10 +38,12 @@ import {
   siteValuesOf,
   writeBody,
   type BodySpec,
+  type LoginParams,
   type SiteValues,
 } from './support/generators.js';
 import { attributeOf, checkWrite, depthOf, differences, expectAttributePost, expectPatch, expectPut, type Ctx } from './support/model/oracle.js';
-import { checkProperty, countCalls, InconclusiveGuard, propertyBudget, recordFigures } from './support/model/runner.js';
+import { checkProperty, countCalls, Coverage, InconclusiveGuard, propertyBudget, recordFigures, type Example } from './support/model/runner.js';
+import { defaultSiteOf } from './support/sites.js';
 import type { TestInfo } from '@playwright/test';
 
 const NAMES = { seed: 'PROPERTY_SEED', path: 'PROPERTY_PATH', runs: 'PROPERTY_RUNS' };
@@ -152,6 +166,46 @@ function showWrite(method: string, path: string, who: string, ct: string, body: 
   return [`${method} ${path}   (${who}${who.includes('token') ? '' : ' token'}${extra})`, `content-type: ${ct}`, showBody(body, 1), '(metadata.version shown for a stored version of 1; the run used the stored one)'].join('\n');
 }
 
+/** The PATCH whitelist of the contract under test (language from 2026-04). */
+function whitelistOf(target: TargetConfig): string[] {
+  return target.specVersion === '2026-04' ? ['siteCode', 'currency', 'targetLocation', 'language'] : ['siteCode', 'currency', 'targetLocation'];
+}
+
+/** Boundary examples of the content type: one that is not JSON, with an otherwise well-formed body. */
+function contentTypeExamples(body: BodySpec): Example<{ who: number; contentType: string; body: BodySpec }>[] {
+  return [{ class: 'content-type-other', value: { who: 0, contentType: 'text/plain', body } }];
+}
+
+const plainMap = (ctx: Ctx): Record<string, unknown> =>
+  Object.fromEntries(Object.entries((ctx.context as Record<string, unknown> | undefined) ?? {}).filter(([k, v]) => isPlainName(k) && (typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)))));
+
+/**
+ * Puts dozens of plain attributes on the subject's context by PATCH (beside its plain ones), so that the next write
+ * meets a crowded map. No count limit is documented: a 4xx is a refusal (the run then sends nothing more); a 204
+ * must have stored every one exactly (SC-PATCH-WHITELIST-04).
+ */
+async function crowdContext(w: World, s: Subject): Promise<string[] | undefined> {
+  const pre = await read(w, s);
+  const crowd = dozensOfAttributes();
+  const res = await w.api.send('PATCH', `${tenantPath(w)}/me/context`, { token: s.token, json: { context: { ...plainMap(pre), ...crowd }, metadata: { version: pre.metadata?.version } } });
+  if (res.status >= 400 && res.status < 500) return undefined;
+  const now = await read(w, s);
+  const stored = (now.context as Record<string, unknown> | undefined) ?? {};
+  const lost = Object.entries(crowd).filter(([k, v]) => stored[k] !== v);
+  const problems = res.status === 204 ? [] : [`PATCH of ${Object.keys(crowd).length} plain attributes answered ${res.status}, expected 204 or a 4xx`];
+  if (res.status === 204 && lost.length) problems.push(`PATCH of ${Object.keys(crowd).length} plain attributes answered 204, but ${lost.length} of them are not stored as sent, e.g. ${lost.slice(0, 3).map(([k]) => k).join(', ')} (SC-PATCH-WHITELIST-04): acknowledged and altered`);
+  fail(problems, res);
+  return Object.keys(crowd);
+}
+
+/** Takes the crowd off again (one PATCH), so that later runs and the cleanup meet the map they knew. */
+async function uncrowdContext(w: World, s: Subject, names: string[]): Promise<void> {
+  const now = await read(w, s);
+  const rest = Object.fromEntries(Object.entries(plainMap(now)).filter(([k]) => !names.includes(k)));
+  const res = await w.api.send('PATCH', `${tenantPath(w)}/me/context`, { token: s.token, json: { context: rest, metadata: { version: now.metadata?.version } } });
+  fail(res.status === 204 ? [] : [`PATCH back to ${Object.keys(rest).length} attributes answered ${res.status}, expected 204 (SC-PATCH-WHITELIST-04)`], res);
+}
+
 test.describe('generated bad input on every write operation', () => {
   test(
     'PATCH /me/context with generated bodies: never a 5xx, a rejected write changes nothing, an accepted one exactly the whitelisted fields sent, and no other session changes',
@@ -169,8 +223,16 @@ test.describe('generated bad input on every write operation', () => {
       const w = await world(api, flows, target, false, testInfo);
       recordRuns(w);
       const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), contentType, body: writeBody(w.sites) });
-      const property = fc.asyncProperty(input, ({ who, contentType: ct, body }) =>
+      type Input = { who: number; contentType: string; body: BodySpec };
+      const bodies = writeBodyExamples(w.sites, whitelistOf(target));
+      const coverage = new Coverage<Input>(
+        [...bodies.map((e): Example<Input> => ({ class: e.class, value: { who: 0, contentType: 'application/json', body: e.value } })), ...contentTypeExamples(bodies[0].value)],
+        (v) => [...classifyWriteBody(v.body, w.sites), ...classifyContentType(v.contentType)],
+      );
+      const property = fc.asyncProperty(input, (v) =>
         guarded(w, async () => {
+          coverage.saw(v);
+          const { who, contentType: ct, body } = v;
           const s = w.subjects[who];
           const before = await read(w, s);
           // The bystander is read last before the write: an implementation that caches "the" context shows here.
@@ -185,14 +247,14 @@ test.describe('generated bad input on every write operation', () => {
           fail(problems, res);
         }),
       );
-      const { runs, seed } = await checkProperty(testInfo, NAMES, property, budget, (v) => showWrite('PATCH', '/session-context/{tenant}/me/context', w.subjects[v.who].who, v.contentType, v.body), failed(w), w.inconclusive, target);
+      const { runs, seed } = await checkProperty(testInfo, NAMES, property, budget, (v) => showWrite('PATCH', '/session-context/{tenant}/me/context', w.subjects[v.who].who, v.contentType, v.body), failed(w), w.inconclusive, target, { of: coverage, what: 'PATCH property' });
       recordFigures(testInfo, 'PATCH property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
     },
   );
 
   test(
     'attribute POST with generated names and values, own and management: never a 5xx, stored exactly or refused, and a stored name can be deleted by that name',
-    generative('SC-HTTP-01', 'SC-ATTR-01', 'SC-ATTR-02', 'SC-ATTR-03', 'SC-ATTR-04', 'SC-ATTR-06', 'SC-MGMT-ATTR-01', 'SC-MGMT-ATTR-02', 'SC-INPUT-01', 'SC-INPUT-02', 'SC-INPUT-03', 'SC-ISOLATION-01'),
+    generative('SC-HTTP-01', 'SC-ATTR-01', 'SC-ATTR-02', 'SC-ATTR-03', 'SC-ATTR-04', 'SC-ATTR-06', 'SC-MGMT-ATTR-01', 'SC-MGMT-ATTR-02', 'SC-INPUT-01', 'SC-INPUT-02', 'SC-INPUT-03', 'SC-ISOLATION-01', 'SC-PATCH-WHITELIST-04'),
     async ({ api, flows, target }, testInfo) => {
       const budget = propertyBudget(target);
       test.setTimeout(budget.timeLimit + 60_000);
@@ -201,13 +263,35 @@ test.describe('generated bad input on every write operation', () => {
       const w = await world(api, flows, target, true, testInfo);
       recordRuns(w);
       const routes = w.service ? (['own', 'management'] as const) : (['own'] as const);
-      const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), route: fc.constantFrom(...routes), contentType, body: attributeBody() });
-      const property = fc.asyncProperty(input, ({ who, route, contentType: ct, body }) =>
+      // `crowded`: the attribute is written onto a context that already holds dozens (a store may cap the count silently).
+      const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), route: fc.constantFrom(...routes), contentType, body: attributeBody(), crowded: fc.oneof({ weight: 19, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) });
+      type Input = { who: number; route: 'own' | 'management'; contentType: string; body: BodySpec; crowded: boolean };
+      const bodies = attributeBodyExamples();
+      const plainBody = bodies[0].value;
+      const coverage = new Coverage<Input>(
+        [
+          ...bodies.map((e): Example<Input> => ({ class: e.class, value: { who: 0, route: 'own', contentType: 'application/json', body: e.value, crowded: false } })),
+          ...contentTypeExamples(plainBody).map((e) => ({ class: e.class, value: { ...e.value, route: 'own' as const, crowded: false } })),
+          ...(w.service ? bodies.filter((e) => ['name-mixed-case', 'value-empty-string', 'value-non-ascii'].includes(e.class)).map((e): Example<Input> => ({ class: `management-${e.class}`, value: { who: 0, route: 'management', contentType: 'application/json', body: e.value, crowded: false } })) : []),
+          { class: 'onto-dozens', value: { who: 0, route: 'own', contentType: 'application/json', body: plainBody, crowded: true } },
+          ...(w.service ? [{ class: 'management-onto-dozens', value: { who: 0, route: 'management' as const, contentType: 'application/json', body: plainBody, crowded: true } }] : []),
+        ],
+        (v) => {
+          const body = classifyAttributeBody(v.body);
+          const prefix = v.route === 'management' ? 'management-' : '';
+          return [...body, ...body.map((c) => `${prefix}${c}`), ...classifyContentType(v.contentType), ...(v.crowded ? [`${prefix}onto-dozens`] : [])];
+        },
+      );
+      const property = fc.asyncProperty(input, (iv) =>
         guarded(w, async () => {
+          coverage.saw(iv);
+          const { who, route, contentType: ct, body, crowded } = iv;
           const s = w.subjects[who];
           const own = route === 'own';
           const base = own ? `${tenantPath(w)}/me/context/attributes` : `${tenantPath(w)}/context/${encodeURIComponent(s.sessionId)}/attributes`;
           const token = own ? s.token : w.service!;
+          const crowd = crowded ? await crowdContext(w, s) : undefined;
+          if (crowded && !crowd) return;
           const before = await read(w, s);
           fail(await bystanderProblems(w), w.run[w.run.length - 1]);
           const post = await api.send('POST', base, { token, json: renderBody(body), headers: { 'content-type': ct } });
@@ -247,14 +331,16 @@ test.describe('generated bad input on every write operation', () => {
           }
           out.push(...(await bystanderProblems(w)));
           fail(out, del);
+          if (crowd) await uncrowdContext(w, s, crowd);
         }),
       );
       const { runs, seed } = await checkProperty(
         testInfo, NAMES, property, budget,
-        (v) => showWrite('POST', v.route === 'own' ? '/session-context/{tenant}/me/context/attributes' : '/session-context/{tenant}/context/{sessionId}/attributes', w.subjects[v.who].who, v.contentType, v.body, v.route === 'own' ? '' : ', service token') + '\nthen DELETE …/attributes/{the name, percent-encoded}',
+        (v) => (v.crowded ? `onto a context holding ${Object.keys(dozensOfAttributes()).length} more plain attributes (set by PATCH /me/context):\n` : '') + showWrite('POST', v.route === 'own' ? '/session-context/{tenant}/me/context/attributes' : '/session-context/{tenant}/context/{sessionId}/attributes', w.subjects[v.who].who, v.contentType, v.body, v.route === 'own' ? '' : ', service token') + '\nthen DELETE …/attributes/{the name, percent-encoded}',
         failed(w),
         w.inconclusive,
         target,
+        { of: coverage, what: 'attribute property' },
       );
       recordFigures(testInfo, 'attribute property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
     },
@@ -275,8 +361,36 @@ test.describe('generated bad input on every write operation', () => {
       // and a context that moved would end the run's independence.
       const body = writeBody(w.sites).map((b): BodySpec => (b.kind === 'object' ? { ...b, fields: b.fields.filter(([k]) => k !== 'sessionId' && k !== 'customerId') } : b));
       const input = fc.record({ who: fc.integer({ min: 0, max: w.subjects.length - 1 }), saas: fc.boolean(), query: oddQuery, contentType, body });
-      const property = fc.asyncProperty(input, ({ who, saas, query, contentType: ct, body: b }) =>
+      type Input = { who: number; saas: boolean; query: string; contentType: string; body: BodySpec };
+      const bodies = writeBodyExamples(w.sites, whitelistOf(target));
+      const byClass = (c: string) => bodies.find((e) => e.class === c)!.value;
+      const customer = w.subjects.findIndex((x) => x.who === 'customer');
+      // upsert=true on an existing context is an update: its version is checked like any other (SC-MGMT-PUT-03, -07).
+      const flagged: Example<Input>[] = [
+        ...['field-site-value', 'version-stale', 'version-absent', 'version-ahead', 'metadata-absent'].map((c): Example<Input> => ({ class: `upsert-true-${c}`, value: { who: 0, saas: false, query: 'upsert=true', contentType: 'application/json', body: byClass(c) } })),
+        { class: 'upsert-false-field-site-value', value: { who: 0, saas: false, query: 'upsert=false', contentType: 'application/json', body: byClass('field-site-value') } },
+        { class: 'query-odd', value: { who: 0, saas: false, query: 'upsert=true&upsert=false', contentType: 'application/json', body: byClass('field-site-value') } },
+        ...(customer >= 0
+          ? [true, false].map((saas): Example<Input> => ({ class: `customer-${saas ? 'with' : 'without'}-saas-token`, value: { who: customer, saas, query: '', contentType: 'application/json', body: byClass('field-site-value') } }))
+          : []),
+      ];
+      const coverage = new Coverage<Input>(
+        [
+          ...bodies.map((e): Example<Input> => ({ class: e.class, value: { who: 0, saas: false, query: '', contentType: 'application/json', body: e.value } })),
+          ...contentTypeExamples(bodies[0].value).map((e) => ({ class: e.class, value: { ...e.value, saas: false, query: '' } })),
+          ...flagged,
+        ],
+        (v) => {
+          const classes = [...classifyWriteBody(v.body, w.sites), ...classifyContentType(v.contentType)];
+          const flag = v.query === 'upsert=true' ? 'upsert-true' : v.query === 'upsert=false' ? 'upsert-false' : v.query === '' ? undefined : 'query-odd';
+          const who = w.subjects[v.who].who === 'customer' ? [`customer-${v.saas ? 'with' : 'without'}-saas-token`] : [];
+          return [...classes, ...who, ...(flag === 'query-odd' ? [flag] : flag ? classes.map((c) => `${flag}-${c}`) : [])];
+        },
+      );
+      const property = fc.asyncProperty(input, (iv) =>
         guarded(w, async () => {
+          coverage.saw(iv);
+          const { who, saas, query, contentType: ct, body: b } = iv;
           const s = w.subjects[who];
           const before = await readManaged(w, s);
           fail(await bystanderProblems(w), w.run[w.run.length - 1]);
@@ -300,6 +414,7 @@ test.describe('generated bad input on every write operation', () => {
         failed(w),
         w.inconclusive,
         target,
+        { of: coverage, what: 'PUT property' },
       );
       recordFigures(testInfo, 'PUT property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
     },
@@ -332,8 +447,23 @@ test.describe('generated bad input on every write operation', () => {
         if (token === 'limited') return w.extra.limited !== undefined;
         return token === 'unknown' || (management ? token !== 'service' : token === 'service');
       });
-      const property = fc.asyncProperty(input, ({ op, who, token: kind, query, body }) =>
+      type Kind = 'anonymous' | 'customer' | 'service' | 'right' | 'unknown' | 'revoked' | 'limited';
+      type Input = { op: Op; who: number; token: Kind; query: string; body: BodySpec };
+      const valid = writeBodyExamples(w.sites, whitelistOf(target))[0].value;
+      // Every operation once, and every kind of token once, whatever the budget.
+      const pairs: [Op, Kind][] = [
+        ['get-own', 'right'], ['get', 'right'], ['patch-own', 'service'], ['post-own', 'unknown'], ['delete-own', w.extra.revoked ? 'revoked' : 'service'],
+        ['put', 'anonymous'], ['post', w.subjects.some((x) => x.who === 'customer') ? 'customer' : 'anonymous'], ['delete', 'unknown'],
+        ...(w.extra.limited ? [['get', 'limited'] as [Op, Kind]] : []),
+      ];
+      const coverage = new Coverage<Input>(
+        pairs.map(([op, token]) => ({ class: `${op}/${token}`, value: { op, who: 0, token, query: '', body: valid } })),
+        (v) => [`${v.op}/${v.token}`],
+      );
+      const property = fc.asyncProperty(input, (iv) =>
         guarded(w, async () => {
+          coverage.saw(iv);
+          const { op, who, token: kind, query, body } = iv;
           const s = w.subjects[who];
           const management = !op.endsWith('-own');
           const isRead = op === 'get' || op === 'get-own';
@@ -385,8 +515,82 @@ test.describe('generated bad input on every write operation', () => {
         }),
       );
       // Each run here is a handful of cheap calls over a wide space (operation × token × subject): three times the runs.
-      const { runs, seed } = await checkProperty(testInfo, NAMES, property, { ...budget, runs: budget.runs * 3 }, (v) => `${v.op} on the ${w.subjects[v.who].who} session with a ${v.token === 'right' ? 'documented' : v.token} token${v.query ? `, query ?${v.query}` : ''}\nbody (writes): ${showBody(v.body, 1)}`, failed(w), w.inconclusive, target);
+      const { runs, seed } = await checkProperty(testInfo, NAMES, property, { ...budget, runs: budget.runs * 3 }, (v) => `${v.op} on the ${w.subjects[v.who].who} session with a ${v.token === 'right' ? 'documented' : v.token} token${v.query ? `, query ?${v.query}` : ''}\nbody (writes): ${showBody(v.body, 1)}`, failed(w), w.inconclusive, target, { of: coverage, what: 'token and read property' });
       recordFigures(testInfo, 'token and read property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
+    },
+  );
+
+  test(
+    'anonymous login with generated session-context parameters (spec 2026-04): each one given, alone or with others, is what the context holds; an odd value is refused with a 4xx or taken, never a 5xx',
+    generative('SC-HTTP-01', 'SC-DERIVE-ANON-04', 'SC-DERIVE-ANON-05'),
+    async ({ api, flows, target }, testInfo) => {
+      test.skip(target.specVersion !== '2026-04', 'anonymous-login context parameters arrived on 2026-04-21 (SPEC_VERSION=2022-11)');
+      const budget = propertyBudget(target);
+      test.setTimeout(budget.timeLimit + 60_000);
+      const calls = countCalls(api);
+      const started = Date.now();
+      const probe = await flows.anonymous();
+      const siteList = await flows.sites(probe.token);
+      const sites = siteValuesOf(siteList);
+      const home = defaultSiteOf(siteList) as (ReturnType<typeof defaultSiteOf> & { defaultLanguage?: string }) | undefined;
+      const defaults = { siteCode: home?.code, currency: home?.currency, targetLocation: home?.homeBase?.address?.country, language: home?.defaultLanguage };
+      const coverage = new Coverage<LoginParams>(loginParamsExamples(sites, defaults), (p) => classifyLoginParams(p, sites));
+      const inconclusive = new InconclusiveGuard(testInfo);
+      const run: Exchange[] = [];
+      let failedRun: Exchange[] | undefined;
+      const send = api.send.bind(api);
+      api.send = (async (...args: Parameters<Api['send']>) => {
+        const x = await send(...args);
+        run.push(x);
+        return x;
+      }) as Api['send'];
+      const property = fc.asyncProperty(loginParams(sites), async (params) => {
+        if (inconclusive.tripped) return;
+        run.length = 0;
+        try {
+          coverage.saw(params);
+          const given = LOGIN_PARAMETERS.filter((p) => params[p] !== undefined);
+          // Whether the tenant validates a value it does not offer is not documented: refusing it is as good as taking it.
+          const odd = given.filter((p) => !isOwnLoginValue(p, params[p]!, sites));
+          const login = await api.anonymousLogin(target.storefrontClientId, params);
+          if (login.status >= 400 && login.status < 500) {
+            fail(odd.length ? [] : [`anonymous login with the tenant's own ${given.join(', ')} answered ${login.status}, expected 200 (SC-DERIVE-ANON-04)`], login);
+            return;
+          }
+          fail(login.status === 200 ? [] : [`anonymous login answered ${login.status}, expected 200${odd.length ? ` or, for the value(s) of ${odd.join(', ')} the tenant does not offer, a 4xx` : ''}`], login);
+          const body = login.json as Record<string, string>;
+          const token = body.access_token;
+          flows.trackSession(body.sessionId ?? body.session_id);
+          // Whether the context exists right after login depends on the creation mode (UNKNOWN, BEHAVIOUR.md §3); once
+          // a cart exists it does on any target, carrying the parameters "set directly ... upon creation".
+          let res = await api.getOwnContext(token);
+          if (res.status !== 200) {
+            await flows.createCart(token);
+            res = await flows.waitForContext(token);
+          }
+          const ctx = res.json as Ctx;
+          const problems: string[] = [];
+          for (const p of given.filter((q) => !odd.includes(q))) {
+            const v = params[p]!;
+            const beside = given.length === 1 ? 'alone' : `with ${given.filter((q) => q !== p).join(', ')}`;
+            if (ctx[p] !== v) problems.push(`login parameter ${p}=${JSON.stringify(v)} (${beside}): the context holds ${p} ${JSON.stringify(ctx[p])} (${p === 'language' ? 'SC-DERIVE-ANON-05' : 'SC-DERIVE-ANON-04'})`);
+          }
+          fail(problems, res);
+        } catch (e) {
+          if (inconclusive.absorb(e)) return;
+          failedRun = [...run];
+          throw e;
+        }
+      });
+      const { runs, seed } = await checkProperty(
+        testInfo, NAMES, property, budget,
+        (p) => `GET /customerlogin/auth/anonymous/login?tenant={tenant}&client_id={storefront key}${LOGIN_PARAMETERS.filter((k) => p[k] !== undefined).map((k) => `&${k}=${encodeURIComponent(p[k]!)}`).join('')}\nthen GET /session-context/{tenant}/me/context (after a cart where the context did not exist yet)`,
+        () => (failedRun ? { exchanges: failedRun.slice(-8), describe: describeExchange } : undefined),
+        inconclusive,
+        target,
+        { of: coverage, what: 'login-parameter property' },
+      );
+      recordFigures(testInfo, 'login-parameter property', { seed, runs, httpCalls: calls.count, ms: Date.now() - started });
     },
   );
 });

@@ -313,3 +313,242 @@ export function showBody(body: BodySpec, version = 1): string {
 export function hasPrototypeKey(text: string): boolean {
   return /"(__proto__|constructor|prototype)"\s*:/.test(text);
 }
+
+// ------------------------------------------------------------------ input classes and boundary examples
+//
+// On a live target a property gets a few random runs, so the classes it exists for (a null in a whitelisted field,
+// another content type, a name past a length boundary, an empty map, a non-object body, …) would be drawn by chance.
+// Each generator below therefore names its classes, labels any input with the classes it belongs to, and offers one
+// boundary example per class; the property runs the examples first on every budget (fast-check `examples`).
+
+/** A boundary example: a value of one input class. */
+export interface ClassExample<T> {
+  class: string;
+  value: T;
+}
+
+const JSON_CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8'];
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonAscii = (s: string) => /[^\x20-\x7e]/.test(s);
+
+/** Dozens of attributes in one map: past any small silent cap (20, 25, 32) a store might apply. */
+export const DOZENS = 40;
+/** A value long enough to pass a VARCHAR(255)/(1000)/(4000) column, short of any plausible body limit. */
+export const LONG_VALUE_LENGTH = 5000;
+/** A name past 255 characters, the most common column width for a key. */
+export const LONG_NAME_LENGTH = 300;
+
+/** The classes of a `context` map as sent (PATCH, PUT). */
+export function classifyContext(value: unknown): string[] {
+  if (value === null) return ['context-null'];
+  if (!isObject(value)) return ['context-not-object'];
+  const entries = Object.entries(value);
+  if (entries.length === 0) return ['context-empty'];
+  const out: string[] = [];
+  if (entries.some(([, v]) => typeof v !== 'string' && !isObject(v))) out.push('context-value-wrong-type');
+  if (entries.length >= DOZENS) out.push('context-dozens');
+  const lower = entries.map(([k]) => k.toLowerCase());
+  if (new Set(lower).size < lower.length) out.push('context-names-differ-in-case');
+  if (entries.some(([, v]) => v === '')) out.push('context-empty-string');
+  if (entries.some(([k, v]) => nonAscii(k) || (typeof v === 'string' && nonAscii(v)))) out.push('context-non-ascii');
+  if (entries.some(([, v]) => typeof v === 'string' && v.length >= LONG_VALUE_LENGTH)) out.push('context-long-value');
+  if (entries.some(([k]) => k.length >= LONG_NAME_LENGTH)) out.push('context-long-name');
+  return out.length ? out : ['context-plain'];
+}
+
+/** The classes of a PATCH or PUT body as sent: its shape, its metadata and version, and each field's kind of value. */
+export function classifyWriteBody(body: BodySpec, sites: SiteValues): string[] {
+  if (body.kind === 'text') return ['body-not-json'];
+  if (body.kind === 'json') return ['body-not-object'];
+  const out: string[] = [];
+  const m = body.metadata;
+  if (m.kind === 'absent') out.push('metadata-absent');
+  else if (m.kind === 'value') out.push('metadata-not-object');
+  else if (m.key !== 'metadata') out.push('metadata-other-case');
+  else if (m.version.kind === 'delta') out.push(m.version.delta < 0 ? 'version-stale' : 'version-ahead');
+  else if (m.version.kind === 'absent') out.push('version-absent');
+  else if (m.version.kind === 'raw') out.push('version-odd-number');
+  else if (m.version.kind !== 'current') out.push('version-not-integer');
+  for (const [k, v] of body.fields) {
+    if ((SESSION_FIELDS as readonly string[]).includes(k)) {
+      if (v === null) out.push('field-null');
+      else if (typeof v !== 'string') out.push('field-wrong-type');
+      else if (sites[k as keyof SiteValues].includes(v)) out.push('field-site-value');
+      else out.push('field-unlisted-value');
+    } else if (k === 'context') out.push(...classifyContext(v));
+    else if ((PROTECTED_FIELDS as readonly string[]).includes(k)) out.push('field-protected');
+    else if ([...SESSION_FIELDS, 'context', ...PROTECTED_FIELDS].some((f) => f.toLowerCase() === k.toLowerCase())) out.push('field-other-case');
+    else out.push('field-unknown');
+  }
+  if (!body.fields.length) out.push('fields-none');
+  return [...new Set(out)];
+}
+
+export function classifyContentType(ct: string): string[] {
+  return [JSON_CONTENT_TYPES.includes(ct) ? 'content-type-json' : 'content-type-other'];
+}
+
+const current = (): MetadataSpec => ({ kind: 'object', key: 'metadata', version: { kind: 'current' }, extra: {} });
+const objectBody = (fields: [string, unknown][], metadata: MetadataSpec = current()): BodySpec => ({ kind: 'object', fields, metadata });
+
+/** A map of `n` attributes with plain, distinct names. */
+export function dozensOfAttributes(n = DOZENS): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: n }, (_, i) => [`conformanceAttr${String(i).padStart(2, '0')}`, `value ${i}`]));
+}
+
+/**
+ * One PATCH/PUT body per class of classifyWriteBody, each otherwise well-formed (the current version, a site's own
+ * values), so that it is that one class the target answers. `fields` are the whitelist of the contract.
+ */
+export function writeBodyExamples(sites: SiteValues, fields: readonly string[] = SESSION_FIELDS): ClassExample<BodySpec>[] {
+  const own = (f: keyof SiteValues, fallback: string) => sites[f][0] ?? fallback;
+  const siteField = fields.includes('currency') ? 'currency' : fields[0];
+  const valid: [string, unknown] = [siteField, own(siteField as keyof SiteValues, 'EUR')];
+  const ex = (cls: string, body: BodySpec): ClassExample<BodySpec> => ({ class: cls, value: body });
+  return [
+    ex('field-site-value', objectBody(fields.map((f) => [f, own(f as keyof SiteValues, 'x')]))),
+    ex('fields-none', objectBody([])),
+    ex('field-null', objectBody([['targetLocation', null]])),
+    ex('field-wrong-type', objectBody([['currency', 42]])),
+    // An unknown site and a malformed currency: whether PATCH validates them is UNKNOWN (§6); never a 5xx.
+    ex('field-unlisted-value', objectBody([['siteCode', 'conformance-no-such-site'], ['currency', 'EURO']])),
+    ex('field-protected', objectBody([valid, ['cartId', 'cart-forged']])),
+    ex('field-other-case', objectBody([['Currency', own('currency', 'EUR')]])),
+    ex('field-unknown', objectBody([valid, ['conformanceUnknown', { a: 1 }]])),
+    ex('version-stale', objectBody([valid], { kind: 'object', key: 'metadata', version: { kind: 'delta', delta: -1 }, extra: {} })),
+    ex('version-ahead', objectBody([valid], { kind: 'object', key: 'metadata', version: { kind: 'delta', delta: 1 }, extra: {} })),
+    ex('version-absent', objectBody([valid], { kind: 'object', key: 'metadata', version: { kind: 'absent' }, extra: {} })),
+    ex('version-odd-number', objectBody([valid], { kind: 'object', key: 'metadata', version: { kind: 'raw', token: '{v}.5' }, extra: {} })),
+    ex('version-not-integer', objectBody([valid], { kind: 'object', key: 'metadata', version: { kind: 'json', value: null }, extra: {} })),
+    ex('metadata-absent', objectBody([valid], { kind: 'absent' })),
+    ex('metadata-not-object', objectBody([valid], { kind: 'value', key: 'metadata', value: [] })),
+    ex('metadata-other-case', objectBody([valid], { kind: 'object', key: 'Metadata', version: { kind: 'current' }, extra: {} })),
+    ex('body-not-object', { kind: 'json', value: [{ currency: own('currency', 'EUR') }] }),
+    ex('body-not-json', { kind: 'text', text: '{"metadata":' }),
+    ex('context-plain', objectBody([['context', { color: 'red', size: { eu: '42' } }]])),
+    ex('context-empty', objectBody([['context', {}]])),
+    ex('context-null', objectBody([['context', null]])),
+    ex('context-not-object', objectBody([['context', ['a']]])),
+    ex('context-value-wrong-type', objectBody([['context', { count: 3 }]])),
+    ex('context-dozens', objectBody([['context', dozensOfAttributes()]])),
+    ex('context-names-differ-in-case', objectBody([['context', { color: 'red', Color: 'blue', COLOR: 'green' }]])),
+    ex('context-empty-string', objectBody([['context', { note: '', other: 'x' }]])),
+    ex('context-non-ascii', objectBody([['context', { größe: 'ß', ключ: 'значение', note: '🛒 e\u0301' }]])),
+    ex('context-long-value', objectBody([['context', { long: 'v'.repeat(LONG_VALUE_LENGTH) }]])),
+    ex('context-long-name', objectBody([['context', { ['k'.repeat(LONG_NAME_LENGTH)]: 'x' }]])),
+  ];
+}
+
+/** The classes of an attribute POST body as sent. */
+export function classifyAttributeBody(body: BodySpec): string[] {
+  if (body.kind === 'text') return ['body-not-json'];
+  if (body.kind === 'json') return ['body-not-object'];
+  const f = new Map(body.fields);
+  const out: string[] = [];
+  const key = f.get('key');
+  if (!f.has('key')) out.push('key-missing');
+  else if (typeof key !== 'string') out.push('key-not-string');
+  else if (key.length === 0) out.push('name-empty');
+  else if (key.length >= LONG_NAME_LENGTH) out.push('name-long');
+  else if (AWKWARD_NAMES.includes(key)) out.push('name-awkward');
+  else if (nonAscii(key)) out.push('name-non-ascii');
+  else if (/[A-Z]/.test(key) && /[a-z]/.test(key)) out.push('name-mixed-case');
+  else out.push('name-plain');
+  const value = f.get('value');
+  if (!f.has('value')) out.push('value-missing');
+  else if (value === '') out.push('value-empty-string');
+  else if (typeof value === 'string' && value.length >= LONG_VALUE_LENGTH) out.push('value-long');
+  else if (typeof value === 'string' && nonAscii(value)) out.push('value-non-ascii');
+  else if (typeof value === 'string') out.push('value-string');
+  else if (isObject(value)) out.push(Object.keys(value).length >= DOZENS ? 'value-wide-object' : 'value-object');
+  else out.push('value-wrong-type');
+  if (body.fields.some(([k]) => k !== 'key' && k !== 'value')) out.push('field-extra');
+  return out;
+}
+
+/** One attribute POST body per class of classifyAttributeBody. */
+export function attributeBodyExamples(): ClassExample<BodySpec>[] {
+  const attr = (key: unknown, value: unknown, extra: [string, unknown][] = []): BodySpec => ({ kind: 'object', fields: [['key', key], ['value', value], ...extra], metadata: { kind: 'absent' } });
+  const ex = (cls: string, body: BodySpec): ClassExample<BodySpec> => ({ class: cls, value: body });
+  return [
+    ex('name-plain', attr('conformancePlain', 'x')),
+    ex('name-mixed-case', attr('conformanceMixedCase', 'x')),
+    ex('name-non-ascii', attr('größe-ключ-键', 'x')),
+    ex('name-awkward', attr('a.b', 'x')),
+    ex('name-long', attr('n'.repeat(LONG_NAME_LENGTH), 'x')),
+    ex('name-empty', attr('', 'x')),
+    ex('key-not-string', attr(7, 'x')),
+    ex('key-missing', { kind: 'object', fields: [['value', 'x']], metadata: { kind: 'absent' } }),
+    ex('value-string', attr('conformanceString', 'plain value')),
+    ex('value-empty-string', attr('conformanceEmpty', '')),
+    ex('value-non-ascii', attr('conformanceUnicode', 'größe ключ 键 🛒 e\u0301')),
+    ex('value-long', attr('conformanceLong', 'v'.repeat(LONG_VALUE_LENGTH))),
+    ex('value-object', attr('conformanceObject', { a: 'b', n: 1, ok: true, none: null })),
+    ex('value-wide-object', attr('conformanceWide', dozensOfAttributes())),
+    ex('value-wrong-type', attr('conformanceNumber', 42)),
+    ex('value-missing', { kind: 'object', fields: [['key', 'conformanceNoValue']], metadata: { kind: 'absent' } }),
+    ex('field-extra', attr('conformanceExtra', 'x', [['metadata', { version: 1 }]])),
+    ex('body-not-object', { kind: 'json', value: ['conformanceArray', 'x'] }),
+    ex('body-not-json', { kind: 'text', text: 'key=a&value=b' }),
+  ];
+}
+
+// ------------------------------------------------------------------ anonymous-login parameters (spec 2026-04)
+
+/** The documented session-context parameters of anonymous login (customer-management.yaml, since 2026-04-21). */
+export const LOGIN_PARAMETERS = ['currency', 'siteCode', 'language', 'targetLocation'] as const;
+export type LoginParameter = (typeof LOGIN_PARAMETERS)[number];
+export type LoginParams = Partial<Record<LoginParameter, string>>;
+
+/** A site's own values, or the odd ones a storefront may send (an unknown site, a malformed currency, empty). */
+function loginValue(p: LoginParameter, sites: SiteValues): fc.Arbitrary<string> {
+  const own = sites[p].length ? fc.constantFrom(...sites[p]) : fc.constant(p === 'currency' ? 'EUR' : 'x');
+  const odd: Record<LoginParameter, string[]> = {
+    currency: ['EURO', 'eur', '€', ''],
+    siteCode: ['conformance-no-such-site', ''],
+    language: ['xx', 'en_US', ''],
+    targetLocation: ['XX', 'Germany', ''],
+  };
+  return fc.oneof({ weight: 6, arbitrary: own }, { weight: 1, arbitrary: fc.constantFrom(...odd[p]) });
+}
+
+/** Login parameters: any subset, each a site's own value mostly. */
+export function loginParams(sites: SiteValues): fc.Arbitrary<LoginParams> {
+  return fc.record(Object.fromEntries(LOGIN_PARAMETERS.map((p) => [p, loginValue(p, sites)])) as Record<LoginParameter, fc.Arbitrary<string>>, { requiredKeys: [] });
+}
+
+/** Whether a login value is one of the target's own (what every implementation, validating or not, must take). */
+export function isOwnLoginValue(p: LoginParameter, v: string, sites: SiteValues): boolean {
+  return sites[p].includes(v);
+}
+
+export function classifyLoginParams(params: LoginParams, sites: SiteValues): string[] {
+  const given = LOGIN_PARAMETERS.filter((p) => params[p] !== undefined);
+  const out: string[] = [];
+  if (given.length === 0) out.push('no-parameters');
+  else if (given.length === 1) out.push(`${given[0]}-alone`);
+  else if (given.length === LOGIN_PARAMETERS.length) out.push('all-four');
+  else out.push('some');
+  for (const p of given) {
+    const v = params[p]!;
+    if (v === '') out.push('empty-value');
+    else if (!isOwnLoginValue(p, v, sites)) out.push(p === 'siteCode' ? 'unknown-site' : p === 'currency' ? 'malformed-currency' : `odd-${p}`);
+  }
+  return out;
+}
+
+/**
+ * One login per class: each documented parameter on its own (with a value other than the default where the tenant
+ * has one, so that "ignored" and "taken" differ), all four together, none, an unknown site, a malformed currency.
+ */
+export function loginParamsExamples(sites: SiteValues, defaults: Partial<Record<LoginParameter, string>>): ClassExample<LoginParams>[] {
+  const pick = (p: LoginParameter, fallback: string) => sites[p].find((v) => v !== defaults[p]) ?? sites[p][0] ?? fallback;
+  const value: Record<LoginParameter, string> = { currency: pick('currency', 'EUR'), siteCode: pick('siteCode', 'main'), language: pick('language', 'en'), targetLocation: pick('targetLocation', 'DE') };
+  return [
+    ...LOGIN_PARAMETERS.map((p) => ({ class: `${p}-alone`, value: { [p]: value[p] } as LoginParams })),
+    { class: 'all-four', value: { ...value } },
+    { class: 'no-parameters', value: {} },
+    { class: 'unknown-site', value: { siteCode: 'conformance-no-such-site', currency: value.currency } },
+    { class: 'malformed-currency', value: { currency: 'EURO', targetLocation: value.targetLocation } },
+  ];
+}

@@ -34,6 +34,12 @@ export interface TargetConfig {
    * reads are polled for that long before the suite concludes it is absent. It only delays a verdict.
    */
   propagationMs: number;
+  /**
+   * How much the generative tests (properties, model) explore (CONFORMANCE_BUDGET): `quick` for a smoke run,
+   * `standard` (the default), `deep` for a nightly run. Boundary examples run on every budget; the budget sets the
+   * random runs on top. PROPERTY_RUNS, MODEL_RUNS and MODEL_COMMANDS, where set, win.
+   */
+  budget: BudgetName;
   /** Present on the bundled mock only: what it was seeded with and how it is set. */
   mock?: { seed: Seed; settings: MockSettings };
 }
@@ -47,8 +53,20 @@ export function msFrom(env: Record<string, string | undefined>, name: string, fa
   return n;
 }
 
+export const BUDGETS = ['quick', 'standard', 'deep'] as const;
+export type BudgetName = (typeof BUDGETS)[number];
+
+/** The named budget from CONFORMANCE_BUDGET; a bad name is a configuration error, not a silent default. */
+export function budgetFrom(env: Record<string, string | undefined>): BudgetName {
+  const raw = (env.CONFORMANCE_BUDGET ?? '').trim();
+  if (raw === '') return 'standard';
+  if ((BUDGETS as readonly string[]).includes(raw)) return raw as BudgetName;
+  throw new Error(`CONFORMANCE_BUDGET must be one of ${BUDGETS.join(', ')}; got "${raw}"`);
+}
+
 function timing(env: Record<string, string | undefined>, live: boolean) {
   return {
+    budget: budgetFrom(env),
     retries: msFrom(env, 'CONFORMANCE_RETRIES', 3),
     timeoutMs: msFrom(env, 'CONFORMANCE_REQUEST_TIMEOUT_MS', live ? 10_000 : 5_000),
     retryCapMs: msFrom(env, 'CONFORMANCE_RETRY_CAP_MS', 5_000),

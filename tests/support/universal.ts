@@ -25,6 +25,24 @@ export function isSessionContextOperation(x: Pick<Exchange, 'url'>): boolean {
   return SESSION_CONTEXT.test(pathOf(x.url));
 }
 
+/** The session-context parameters of anonymous login, documented since 2026-04-21 (customer-management.yaml). */
+const LOGIN_CONTEXT_PARAMETERS = ['currency', 'siteCode', 'language', 'targetLocation'];
+
+/**
+ * An anonymous login that carries session-context parameters (spec 2026-04): the call that creates a context from
+ * them (BEHAVIOUR.md §3, "set directly in the session context upon creation"). Its 5xx is a deviation of that
+ * feature, not noise of a neighbour. A plain anonymous login stays a neighbour.
+ */
+export function isContextCreatingLogin(x: Pick<Exchange, 'url' | 'method'>, specVersion: SpecVersion): boolean {
+  if (specVersion !== '2026-04' || x.method !== 'GET') return false;
+  try {
+    const url = new URL(x.url);
+    return url.pathname.endsWith('/customerlogin/auth/anonymous/login') && LOGIN_CONTEXT_PARAMETERS.some((p) => url.searchParams.has(p));
+  } catch {
+    return false;
+  }
+}
+
 export function isJsonContentType(value: string | undefined): boolean {
   return !!value && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(value.trim());
 }
@@ -60,6 +78,11 @@ export function checkExchange(x: Exchange, specVersion: SpecVersion): Violation[
   const contentType = x.responseHeaders['content-type'];
   // Neighbouring services (tokens, sites, carts) are the stage, not the subject: their odd answers make a test
   // inconclusive in the client instead.
+  if (isContextCreatingLogin(x, specVersion)) {
+    // Only the 5xx rule: the login's other answers belong to the Customer Service, which SC-HTTP-02..05 do not judge.
+    if (x.status >= 500 && ![502, 503, 504].includes(x.status)) out.push({ requirement: 'SC-HTTP-01', text: `anonymous login with session-context parameters answered ${x.status}: the call that creates the context from them failed` });
+    return out;
+  }
   if (!isSessionContextOperation(x)) return out;
   if (x.status >= 500 && ![502, 503, 504].includes(x.status)) {
     out.push({ requirement: 'SC-HTTP-01', text: `${x.method} answered ${x.status}` });

@@ -1,14 +1,17 @@
 /**
  * Budgets, HTTP call counting and replayable failure reports for the generative tests (issue 10 §2, §3).
  *
- * Budgets come from settings so that a live tenant gets few calls and the bundled mock many:
- *   PROPERTY_RUNS (runs per property), MODEL_RUNS (runs per model test), MODEL_COMMANDS (most commands per run).
+ * Budgets come from settings so that a live tenant gets few calls and the bundled mock many: a named budget
+ * (CONFORMANCE_BUDGET=quick|standard|deep, per target kind, table below), or exactly PROPERTY_RUNS (random runs per
+ * property), MODEL_RUNS (runs per model test), MODEL_COMMANDS (most commands per run), which win where set.
+ * A property's boundary examples (one per input class) run first on every budget; the budget counts the random runs
+ * on top of them, and the test records which classes it sent (a `coverage` annotation).
  * A failure names its seed and path; PROPERTY_SEED/PROPERTY_PATH or MODEL_SEED/MODEL_PATH replay exactly it.
  */
 import fc from 'fast-check';
 import type { TestInfo } from '@playwright/test';
 import type { Api, Exchange } from '../api.js';
-import type { TargetConfig } from '../target.js';
+import type { BudgetName, TargetConfig } from '../target.js';
 
 export interface Budget {
   runs: number;
@@ -22,14 +25,75 @@ function int(name: string, fallback: number): number {
   return Number.isInteger(v) && v > 0 ? v : fallback;
 }
 
+/**
+ * Random runs per named budget and target kind. A live target is someone's tenant: `standard` keeps a property to
+ * its boundary examples plus a few random runs, so a live run stays near 20 HTTP calls per test on average; `deep`
+ * is for a nightly run. On the bundled mock calls are cheap and the random runs are where shrinking finds bugs.
+ */
+export const BUDGET_TABLE: Record<BudgetName, Record<TargetConfig['kind'], { propertyRuns: number; modelRuns: number; modelCommands: number; timeLimit: number }>> = {
+  quick: { live: { propertyRuns: 2, modelRuns: 1, modelCommands: 6, timeLimit: 120_000 }, mock: { propertyRuns: 30, modelRuns: 20, modelCommands: 10, timeLimit: 30_000 } },
+  standard: { live: { propertyRuns: 4, modelRuns: 3, modelCommands: 8, timeLimit: 240_000 }, mock: { propertyRuns: 120, modelRuns: 100, modelCommands: 14, timeLimit: 60_000 } },
+  deep: { live: { propertyRuns: 40, modelRuns: 12, modelCommands: 12, timeLimit: 900_000 }, mock: { propertyRuns: 600, modelRuns: 400, modelCommands: 20, timeLimit: 300_000 } },
+};
+
+function budgetRow(target: TargetConfig) {
+  return BUDGET_TABLE[target.budget ?? 'standard'][target.kind];
+}
+
 export function propertyBudget(target: TargetConfig): Budget {
-  const live = target.kind === 'live';
-  return { runs: int('PROPERTY_RUNS', live ? 10 : 120), commands: 0, timeLimit: live ? 240_000 : 60_000 };
+  const row = budgetRow(target);
+  return { runs: int('PROPERTY_RUNS', row.propertyRuns), commands: 0, timeLimit: row.timeLimit };
 }
 
 export function modelBudget(target: TargetConfig): Budget {
-  const live = target.kind === 'live';
-  return { runs: int('MODEL_RUNS', live ? 3 : 100), commands: int('MODEL_COMMANDS', live ? 8 : 14), timeLimit: live ? 240_000 : 60_000 };
+  const row = budgetRow(target);
+  return { runs: int('MODEL_RUNS', row.modelRuns), commands: int('MODEL_COMMANDS', row.modelCommands), timeLimit: row.timeLimit };
+}
+
+/** A boundary example of a generator: a value of one input class, sent first whatever the budget. */
+export interface Example<T> {
+  class: string;
+  value: T;
+}
+
+/**
+ * Which input classes a generative test sent. The classes are those of its boundary examples; every input actually
+ * sent (random ones too) is labelled by `classify`, so a class that the run never reached (it stopped at a failure,
+ * or the target turned inconclusive) is named in the report, not assumed.
+ */
+export class Coverage<T> {
+  private readonly sent = new Map<string, number>();
+
+  constructor(
+    readonly examples: Example<T>[],
+    private readonly classify: (value: T) => string[],
+  ) {}
+
+  /** The classes this generator promises to send: those of its examples, in order. */
+  get classes(): string[] {
+    return [...new Set(this.examples.map((e) => e.class))];
+  }
+
+  /** Call when an input is about to be sent. */
+  saw(value: T): void {
+    const exact = this.examples.find((e) => e.value === value);
+    for (const c of new Set([...(exact ? [exact.class] : []), ...this.classify(value)])) this.sent.set(c, (this.sent.get(c) ?? 0) + 1);
+  }
+
+  summary(): { line: string; missing: string[] } {
+    const classes = this.classes;
+    const missing = classes.filter((c) => !this.sent.has(c));
+    const covered = classes.filter((c) => this.sent.has(c));
+    const line = `${covered.length}/${classes.length} classes: ${covered.map((c) => `${c}×${this.sent.get(c)}`).join(', ')}${missing.length ? `; never sent: ${missing.join(', ')}` : ''}`;
+    return { line, missing };
+  }
+
+  /** The `coverage` annotation, and the console line unless GENERATIVE_QUIET=1. */
+  record(testInfo: TestInfo, what: string): void {
+    const { line } = this.summary();
+    testInfo.annotations.push({ type: 'coverage', description: `${what}: ${line}` });
+    if (process.env.GENERATIVE_QUIET !== '1') console.log(`[coverage] ${what}: ${line}`);
+  }
 }
 
 /** Counts every HTTP call made through `api` (helpers call `this.send`, so one wrapper sees them all). */
@@ -117,17 +181,27 @@ export async function checkProperty<T>(
   lastFailure: () => { exchanges: Exchange[]; describe: (x: Exchange) => string } | undefined,
   inconclusive?: InconclusiveGuard,
   target?: TargetConfig,
+  coverage?: { of: Coverage<T>; what: string },
 ): Promise<{ runs: number; seed: number }> {
   const seed = seedFor(names.seed, testInfo.title);
   const path = process.env[names.path] || undefined;
-  const result = await fc.check(property, {
-    seed,
-    path,
-    numRuns: path ? 1 : budget.runs,
-    interruptAfterTimeLimit: budget.timeLimit,
-    markInterruptAsFailure: false,
-    // One run is a handful of HTTP calls; shrinking is bounded by the same time limit.
-  });
+  const examples = (coverage?.of.examples ?? []).map((e): [T] => [e.value]);
+  let result: fc.RunDetails<[T]>;
+  try {
+    result = await fc.check(property, {
+      seed,
+      path,
+      // The examples come first (fast-check counts them among numRuns), then the budget's random runs. A replay path
+      // indexes the same stream, examples included.
+      examples,
+      numRuns: path ? 1 : examples.length + budget.runs,
+      interruptAfterTimeLimit: budget.timeLimit,
+      markInterruptAsFailure: false,
+      // One run is a handful of HTTP calls; shrinking is bounded by the same time limit.
+    });
+  } finally {
+    coverage?.of.record(testInfo, coverage.what);
+  }
   inconclusive?.rethrow();
   if (!result.failed) return { runs: result.numRuns, seed };
   const counterexample = result.counterexample?.[0];
