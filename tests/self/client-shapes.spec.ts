@@ -225,7 +225,7 @@ test.describe('client request shapes (BEHAVIOUR.md §8)', () => {
       const allowed = String(pre.headers['access-control-allow-headers']).toLowerCase().split(/\s*,\s*/);
       for (const h of wanted) expect(allowed, `${h} allowed\n${pre.explain}`).toContain(h);
       const { token } = await anonymous();
-      const get = await send({ method: 'GET', url: `/session-context/${T}/me/context`, headers: bearer(token, { origin }) });
+      const get = await send({ method: 'GET', url: `/site/${T}/sites`, headers: bearer(token, { origin }) });
       expect(get.status, get.explain).toBe(200);
       expect(get.headers['access-control-allow-origin'], get.explain).toBeTruthy();
       expect(String(get.headers['access-control-expose-headers']).toLowerCase(), get.explain).toMatch(/location/);
