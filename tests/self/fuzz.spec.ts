@@ -89,7 +89,14 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     ['GET', (t) => `/site/${t}/sites`],
     ['GET', (t, _s, n) => `/site/${t}/sites/${n}`],
     ['POST', (t) => `/cart/${t}/carts`],
+    ['GET', (t) => `/cart/${t}/carts`],
+    ['GET', (t, s) => `/cart/${t}/carts/${s}`],
     ['DELETE', (t, s) => `/cart/${t}/carts/${s}`],
+    ['GET', (t) => `/customer/${t}/refreshauthtoken`],
+    ['GET', (t) => `/customer/${t}/validateauthtoken`],
+    ['GET', (t) => `/customer/${t}/me/addresses`],
+    ['OPTIONS', (t) => `/session-context/${t}/me/context`],
+    ['GET', (t) => `/iam/${t}/scopes`],
     ['GET', (t) => `/session-context/${t}/me/context`],
     ['GET', (t) => `/session-context/${t}/me/context`],
     ['PATCH', (t) => `/session-context/${t}/me/context`],
@@ -108,8 +115,8 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     ['GET', () => '//'],
   ];
   const queries = () => {
-    const keys = ['tenant', 'client_id', 'siteCode', 'currency', 'targetLocation', 'language', 'refresh_token', 'accessToken', 'expand', 'upsert', '__proto__'];
-    const values = ['conformance', 'sf-conformance-storefront', 'addresses', 'true', 'EUR', '', '%ZZ', sessions[1].refresh_token, tokens[6], 'ü'];
+    const keys = ['tenant', 'hybris-tenant', 'client_id', 'siteCode', 'currency', 'targetLocation', 'language', 'refresh_token', 'refreshToken', 'accessToken', 'expand', 'upsert', 'create', 'type', 'sessionId', 'customerId', '__proto__'];
+    const values = ['conformance', 'sf-conformance-storefront', 'addresses', 'true', 'EUR', 'main', '', '%ZZ', sessions[1].refresh_token, login.refresh_token, tokens[6], sessions[2].sessionId, 'ü'];
     const pairs = Array.from({ length: g.int(5) }, () => `${g.one(keys)}=${g.one(values)}`);
     if (g.chance(0.15)) pairs.push(...pairs.slice(0, 1), 'expand=addresses', 'expand=x');
     return pairs.length ? `?${pairs.join('&')}` : '';
@@ -137,6 +144,11 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     if (g.chance(0.75)) headers.authorization = bearer(g.one(tokens));
     else if (!g.chance(0.3)) headers.authorization = g.one([bearer(g.one(tokens)), bearer(g.one(tokens)), bearer(g.one(tokens)), bearer(g.one(tokens)), bearer('unknown'), 'Bearer', 'Basic abc', bearer(g.one(tokens)).toLowerCase(), `${bearer(g.one(tokens))} extra`]);
     if (g.chance(0.2)) headers['saas-token'] = g.one([login.saas_token, 'x', '']);
+    // Browser storefronts: an Origin on any request, and preflight headers on any method (issue 14).
+    if (g.chance(0.15)) headers.origin = g.one(['http://localhost:3000', 'null', '', 'http://ü.test']);
+    if (g.chance(0.1)) headers['access-control-request-method'] = g.one(['PATCH', 'GET', '', 'NOPE']);
+    if (g.chance(0.1)) headers['access-control-request-headers'] = g.one(['authorization, saas-token', '', ',,,', 'x'.repeat(3000), 'bad header\u0001']);
+    if (g.chance(0.05)) headers['x-version'] = g.one(['v2', '', 'ü']);
     if (type) headers['content-type'] = type;
     const what = `#${i} ${method} ${url.slice(0, 160)}`;
     const res = await app.inject({ method, url, headers, payload });
@@ -160,7 +172,10 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
 test.describe('the mock under malformed input', () => {
   const variants: { title: string; settings: Partial<MockSettings> }[] = [
     { title: 'default settings', settings: {} },
-    { title: 'contexts at login, spec 2022-11, stale 409', settings: { contextCreation: 'login', specVersion: '2022-11', staleVersionStatus: 409 } },
+    {
+      title: 'contexts at cart, spec 2022-11, stale 409, CORS off, strict shapes, saas-token always',
+      settings: { contextCreation: 'cart', specVersion: '2022-11', staleVersionStatus: 409, cors: 'off', strictShapes: true, putSaasToken: 'always' },
+    },
   ];
   for (const [index, v] of variants.entries()) {
     test(`${Math.round(REQUESTS / variants.length)} seeded malformed requests across every route (${v.title}) get no 5xx, JSON bodies only, and leave every context readable`, async () => {
