@@ -114,10 +114,19 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     ['GET', () => '/__mock/residue'],
     ['GET', () => '//'],
   ];
-  const queries = () => {
+  /** Queries shaped like a client's for the routes whose rules read them, so requests get past the first check. */
+  const shaped = (url: string): string[] => {
+    if (/\/carts$/.test(url) && g.chance(0.7)) {
+      return [`siteCode=${g.one(['main', 'main', 'other', ''])}`, ...(g.chance(0.6) ? ['create=true'] : []), ...(g.chance(0.4) ? [`sessionId=${g.one(sessions).sessionId}`] : []), ...(g.chance(0.3) ? [`type=${g.one(['shopping', 'wishlist', ''])}`] : [])];
+    }
+    if (url.endsWith('/refreshauthtoken') && g.chance(0.7)) return [`refreshToken=${g.one([login.refresh_token, sessions[2].refresh_token, ''])}`];
+    if (url.includes('/anonymous/') && g.chance(0.3)) return ['hybris-tenant=conformance', 'client_id=sf-conformance-storefront'];
+    return [];
+  };
+  const queries = (url: string) => {
     const keys = ['tenant', 'hybris-tenant', 'client_id', 'siteCode', 'currency', 'targetLocation', 'language', 'refresh_token', 'refreshToken', 'accessToken', 'expand', 'upsert', 'create', 'type', 'sessionId', 'customerId', '__proto__'];
     const values = ['conformance', 'sf-conformance-storefront', 'addresses', 'true', 'EUR', 'main', '', '%ZZ', sessions[1].refresh_token, login.refresh_token, tokens[6], sessions[2].sessionId, 'ü'];
-    const pairs = Array.from({ length: g.int(5) }, () => `${g.one(keys)}=${g.one(values)}`);
+    const pairs = [...shaped(url), ...Array.from({ length: g.int(3) }, () => `${g.one(keys)}=${g.one(values)}`)];
     if (g.chance(0.15)) pairs.push(...pairs.slice(0, 1), 'expand=addresses', 'expand=x');
     return pairs.length ? `?${pairs.join('&')}` : '';
   };
@@ -137,7 +146,8 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     const [own, path] = g.one(routes);
     // Mostly the route's own method and tenant, so that requests get past routing and reach the rules.
     const method = g.chance(0.75) ? own : g.one<Method>(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
-    const url = path(g.chance(0.7) ? 'conformance' : g.one(tenants), g.chance(0.6) ? g.one(sessionIds.slice(0, 6)) : g.one(sessionIds), g.one(names)) + queries();
+    const bare = path(g.chance(0.7) ? 'conformance' : g.one(tenants), g.chance(0.6) ? g.one(sessionIds.slice(0, 6)) : g.one(sessionIds), g.one(names));
+    const url = bare + queries(bare);
     const hint = url.includes('/attributes') ? 'attribute' : /\/(me\/)?context(\/|\?|$)/.test(url) ? 'write' : 'other';
     const { payload, type } = ['POST', 'PUT', 'PATCH'].includes(method) || g.chance(0.05) ? g.body(hint) : { payload: undefined, type: undefined };
     const headers: Record<string, string> = {};
