@@ -20,7 +20,7 @@ test.describe('own attributes', () => {
     { title: 'an object attribute value round-trips', value: { brand: 'acme', tags: ['a', 'b'], nested: { depth: 2, flag: true } } },
   ];
   for (const c of values) {
-    test(c.title, req('SC-ATTR-02'), async ({ flows, api }) => {
+    test(c.title, req('SC-ATTR-02', 'SC-ATTR-08'), async ({ flows, api }) => {
       const session = await flows.withContext();
       expect(await api.addOwnAttribute(session.token, { key: 'conformanceValue', value: c.value })).toHaveStatus(201);
       const context = await flows.context(session.token);
@@ -28,7 +28,7 @@ test.describe('own attributes', () => {
     });
   }
 
-  test('DELETE /me/context/attributes/{name} answers 204 and the attribute is gone', req('SC-ATTR-03'), async ({ flows, api }) => {
+  test('DELETE /me/context/attributes/{name} answers 204 and the attribute is gone', req('SC-ATTR-03', 'SC-ATTR-08'), async ({ flows, api }) => {
     const session = await flows.withContext();
     expect(await api.addOwnAttribute(session.token, { key: 'conformanceDoomed', value: 'bye' })).toHaveStatus(201);
     expect(await api.addOwnAttribute(session.token, { key: 'conformanceKept', value: { stay: 'here' } })).toHaveStatus(201);

@@ -159,7 +159,7 @@ test.describe('management endpoints', () => {
     expect(await flows.managedContext(customer.sessionId), 'a rejected PUT must change nothing').toEqual(before);
   });
 
-  test('POST /context/{sessionId}/attributes answers 204 and the attribute appears in the context', req('SC-MGMT-ATTR-01'), async ({ flows, api }) => {
+  test('POST /context/{sessionId}/attributes answers 204 and the attribute appears in the context', req('SC-MGMT-ATTR-01', 'SC-ATTR-08'), async ({ flows, api }) => {
     const session = await flows.withContext();
     const service = await flows.serviceToken();
     const res = await api.addAttribute(service, session.sessionId, { key: 'conformanceManaged', value: { source: 'service' } });
@@ -168,7 +168,7 @@ test.describe('management endpoints', () => {
     expect((await flows.context(session.token)).context?.conformanceManaged, 'own view').toEqual({ source: 'service' });
   });
 
-  test('DELETE /context/{sessionId}/attributes/{name} answers 204 and the attribute is gone', req('SC-MGMT-ATTR-02'), async ({ flows, api }) => {
+  test('DELETE /context/{sessionId}/attributes/{name} answers 204 and the attribute is gone', req('SC-MGMT-ATTR-02', 'SC-ATTR-08'), async ({ flows, api }) => {
     const session = await flows.withContext();
     const service = await flows.serviceToken();
     expect(await api.addAttribute(service, session.sessionId, { key: 'conformanceDoomed', value: 'bye' })).toHaveStatus(204);

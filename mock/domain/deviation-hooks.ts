@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeviationName } from './deviations.js';
 import type { Hooks } from './hooks.js';
 import { INTERPLAY_HOOKS } from './deviation-hooks-interplay.js';
+import { EFFECT_HOOKS } from './deviation-hooks-effects.js';
 import { error, internalError, noContent, ok } from './replies.js';
 import { defaultSite, deriveAnonymous, isPlainObject, isWellFormedTenant, nextTimestamp, pickFields, readVersion, TENANT_PATTERN } from './rules.js';
 
@@ -157,6 +158,7 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
       Object.fromEntries(Object.entries(body).filter(([k, v]) => !fields.includes(k) || !('problem' in pickFields({ [k]: v }, [k])))),
   },
   ...INTERPLAY_HOOKS,
+  ...EFFECT_HOOKS,
 };
 
 export function hooksFor(deviation: DeviationName | undefined): Hooks {

@@ -138,6 +138,11 @@ const CATALOGUE = [
   { name: 'error-body-text-plain', area: 'protocol', description: 'Session Context error bodies are JSON sent as text/plain', violates: ['SC-HTTP-02'] },
   { name: 'error-body-framework', area: 'protocol', description: "the service answers a missing token itself with the framework's default 401 body {timestamp, status, error, path}: neither the gateway fault nor an ErrorMessage", violates: ['SC-HTTP-04'] },
   { name: 'context-as-entry-list', area: 'protocol', description: 'GET renders context as a list of {key, value} entries, [] when empty', violates: ['SC-HTTP-03', 'SC-SCHEMA-01'] },
+  // what an accepted write may change (issue 13 §2): side effects on fields the write did not send, caught by the
+  // session ledger (tests/support/ledger.ts; hooks in deviation-hooks-effects.ts)
+  { name: 'attribute-delete-clears-cart', area: 'effects', description: "attribute DELETE (own and management) answers 204, removes the attribute and also clears the context's cartId", violates: ['SC-ATTR-08'] },
+  { name: 'management-attribute-drops-language', area: 'effects', description: 'management attribute POST saves the context through the 2022-11 model: language is lost', violates: ['SC-ATTR-08'], settings: { specVersion: '2026-04' } },
+  { name: 'currency-patch-clears-location', area: 'effects', description: 'a PATCH that carries currency but not targetLocation clears targetLocation (re-derived from an absent address)', violates: ['SC-PATCH-02'] },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type DeviationName = (typeof CATALOGUE)[number]['name'];
