@@ -34,7 +34,7 @@ Each option is also read from the environment and ./.env (flag > environment > .
   --customer-email E          EMPORIX_CUSTOMER_EMAIL, with --customer-password: customer tests
   --customer-password P       EMPORIX_CUSTOMER_PASSWORD
   --spec-version V            SPEC_VERSION: 2026-04 (default) or 2022-11
-  --expected-failures FILE    CONFORMANCE_BASELINE: known deviations (README, "Expected failures")
+  --expected-failures FILE    CONFORMANCE_BASELINE: known deviations (docs/reports.md, "Expected failures")
   --report-dir D              CONFORMANCE_REPORT_DIR, default ./conformance-report
   --grep RE                   only tests whose title matches, e.g. "@SC-VERSION-09"
   -- ARGS                     passed to \`playwright test\`, e.g. -- --workers=4 --shard=1/2
