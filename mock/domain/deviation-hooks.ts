@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeviationName } from './deviations.js';
 import type { Hooks } from './hooks.js';
 import { INTERPLAY_HOOKS } from './deviation-hooks-interplay.js';
+import { EDGE_HOOKS } from './deviation-hooks-edges.js';
 import { EFFECT_HOOKS } from './deviation-hooks-effects.js';
 import { error, internalError, noContent, ok } from './replies.js';
 import { defaultSite, deriveAnonymous, isPlainObject, isWellFormedTenant, nextTimestamp, pickFields, readVersion, TENANT_PATTERN } from './rules.js';
@@ -25,6 +26,9 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
   'missing-metadata-accepted': { versionProblem: (p) => (p === 'missing-metadata' ? 'tolerate' : undefined) },
   'modified-at-frozen': { afterTouch: (r, before) => void (r.modifiedAt = before.modifiedAt) },
   'created-at-moves': { afterTouch: (r) => void (r.createdAt = r.modifiedAt) },
+  'stale-message-reworded': {
+    staleGuard: (_op, { store, record }) => error(store.settings.staleVersionStatus, `Session context ${record.sessionId} was modified concurrently`, { sessionId: record.sessionId }),
+  },
   'version-optional': { versionProblem: (p) => (p !== 'missing-metadata' ? 'tolerate' : undefined) },
   // PATCH whitelist
   'protected-field-applied': {
@@ -158,6 +162,7 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
       Object.fromEntries(Object.entries(body).filter(([k, v]) => !fields.includes(k) || !('problem' in pickFields({ [k]: v }, [k])))),
   },
   ...INTERPLAY_HOOKS,
+  ...EDGE_HOOKS,
   ...EFFECT_HOOKS,
 };
 

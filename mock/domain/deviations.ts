@@ -25,6 +25,7 @@ const CATALOGUE = [
   { name: 'missing-metadata-accepted', area: 'locking', description: 'PATCH without metadata is applied', violates: ['SC-VERSION-03'] },
   { name: 'modified-at-frozen', area: 'locking', description: 'metadata.modifiedAt never moves after creation', violates: ['SC-VERSION-08'] },
   { name: 'created-at-moves', area: 'locking', description: 'metadata.createdAt is reset on every write', violates: ['SC-VERSION-08', 'SC-PATCH-IGNORED-04'] },
+  { name: 'stale-message-reworded', area: 'locking', description: 'a stale version is refused with a message that neither names the version nor says "has not been found"', violates: ['SC-VERSION-10'] },
   { name: 'version-optional', area: 'locking', description: 'a write whose metadata has no integer version is applied unchecked', violates: ['SC-VERSION-04', 'SC-VERSION-05', 'SC-MGMT-PUT-07'] },
   // PATCH whitelist
   { name: 'protected-field-applied', area: 'whitelist', description: 'PATCH applies sessionId, customerId and cartId', violates: ['SC-PATCH-IGNORED-01', 'SC-PATCH-IGNORED-02', 'SC-PATCH-IGNORED-03'] },
@@ -123,9 +124,13 @@ const CATALOGUE = [
   // concurrency beyond one PATCH race
   { name: 'put-version-race', area: 'concurrency', description: "PUT's version check and write are not atomic: concurrent writes with one version all succeed", violates: ['SC-VERSION-09', 'SC-MGMT-PUT-03'] },
   { name: 'attribute-map-shared', area: 'concurrency', description: 'new contexts share one attribute map (a mutable default): an attribute written to one shows in the others', violates: ['SC-ISOLATION-01'] },
+  { name: 'patch-saves-loaded-map', area: 'concurrency', description: 'PATCH saves the whole document it loaded (the version check is atomic, the map is not): an attribute written while a PATCH without context is in flight is lost', violates: ['SC-CONC-02'] },
+  { name: 'put-checks-stale-replica', area: 'concurrency', description: "PUT checks the version on a replica that learns a PATCH's new version 200 ms late: a PATCH and a PUT with one version both succeed", violates: ['SC-CONC-01', 'SC-MGMT-PUT-03'] },
   // state across the session lifecycle
   { name: 'refresh-drops-cart', area: 'lifecycle', description: "anonymous refresh clears the context's cartId", violates: ['SC-LIFE-09'] },
   { name: 'refresh-clears-attributes', area: 'lifecycle', description: "anonymous refresh empties the context's custom attributes", violates: ['SC-LIFE-09'] },
+  { name: 'login-recreates-context', area: 'lifecycle', description: 'customer login writes the context anew: cart and attributes copied, but metadata.version back to 1 and a new createdAt', violates: ['SC-LIFE-10'] },
+  { name: 'refresh-recreates-context', area: 'lifecycle', description: 'anonymous refresh writes the context anew: cart and attributes copied, but metadata.version back to 1 and a new createdAt', violates: ['SC-LIFE-10'] },
   // the wrong kind of token
   { name: 'service-token-own-500', area: 'auth', description: 'an own-session operation with a service token answers 500', violates: ['SC-AUTH-06', 'SC-HTTP-01'] },
   { name: 'service-token-reads-first-context', area: 'auth', description: "GET /me/context with a service token answers some context of the tenant", violates: ['SC-AUTH-06'] },
@@ -138,6 +143,15 @@ const CATALOGUE = [
   { name: 'error-body-text-plain', area: 'protocol', description: 'Session Context error bodies are JSON sent as text/plain', violates: ['SC-HTTP-02'] },
   { name: 'error-body-framework', area: 'protocol', description: "the service answers a missing token itself with the framework's default 401 body {timestamp, status, error, path}: neither the gateway fault nor an ErrorMessage", violates: ['SC-HTTP-04'] },
   { name: 'context-as-entry-list', area: 'protocol', description: 'GET renders context as a list of {key, value} entries, [] when empty', violates: ['SC-HTTP-03', 'SC-SCHEMA-01'] },
+  // the edges a live budget reaches only by its boundary examples (issue 13 §2; hooks in deviation-hooks-edges.ts)
+  { name: 'null-field-500', area: 'edges', description: 'PATCH or PUT with a whitelisted field set to null answers 500', violates: ['SC-HTTP-01'] },
+  { name: 'login-unknown-site-500', area: 'edges', description: 'anonymous login with a siteCode that is not a site of the tenant answers 500', violates: ['SC-HTTP-01'], settings: { contextCreation: 'login', specVersion: '2026-04' } },
+  { name: 'login-currency-needs-site', area: 'edges', description: 'the currency login parameter is ignored unless siteCode is given too', violates: ['SC-DERIVE-ANON-04'], settings: { specVersion: '2026-04' } },
+  { name: 'login-language-ignored', area: 'edges', description: 'the language login parameter does not reach the context', violates: ['SC-DERIVE-ANON-05'], settings: { specVersion: '2026-04' } },
+  { name: 'attributes-capped-at-20', area: 'edges', description: 'a context keeps at most 20 custom attributes: a longer PATCH or PUT map is cut, an attribute POST beyond 20 is answered and dropped', violates: ['SC-PATCH-WHITELIST-04', 'SC-ATTR-02', 'SC-MGMT-ATTR-01', 'SC-MGMT-PUT-01'] },
+  { name: 'empty-string-value-nulled', area: 'edges', description: 'an attribute whose value is the empty string is stored as null', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01'] },
+  { name: 'non-ascii-value-mangled', area: 'edges', description: 'attribute string values pass a Latin-1 column: characters beyond it come back as ?', violates: ['SC-ATTR-02', 'SC-MGMT-ATTR-01', 'SC-INPUT-01'] },
+  { name: 'login-params-500', area: 'edges', description: 'anonymous login that carries session-context parameters answers 500 (contexts created at login)', violates: ['SC-HTTP-01', 'SC-DERIVE-ANON-04'], settings: { contextCreation: 'login', specVersion: '2026-04' } },
   // what an accepted write may change (issue 13 §2): side effects on fields the write did not send, caught by the
   // session ledger (tests/support/ledger.ts; hooks in deviation-hooks-effects.ts)
   { name: 'attribute-delete-clears-cart', area: 'effects', description: "attribute DELETE (own and management) answers 204, removes the attribute and also clears the context's cartId", violates: ['SC-ATTR-08'] },
