@@ -10,6 +10,7 @@ import { startProxyServer } from './server.js';
 import { TrafficJudge, type Finding, type LedgerLike } from './judge.js';
 import { consoleSummary, trafficReport, writeReport } from './report.js';
 import type { SpecVersion } from '../tests/support/target.js';
+import * as ledgerModule from '../tests/support/ledger.js';
 
 export const PROXY_HELP = `Usage: emporix-session-context-conformance proxy --target URL [options]
        npm run proxy -- --target URL [options]
@@ -106,17 +107,10 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
 }
 
-/** The session ledger of the suite (tests/support/ledger.ts), when this copy of the suite has it. */
-async function loadLedger(o: ProxyOptions): Promise<{ ledger?: LedgerLike; requirements?: readonly string[] }> {
-  const specifier = '../tests/support/ledger.js';
-  try {
-    const mod = (await import(specifier)) as { SessionLedger?: new (opts: { specVersion: SpecVersion; propagationMs: number }) => LedgerLike; LEDGER_REQUIREMENTS?: readonly string[] };
-    if (!mod.SessionLedger) return {};
-    return { ledger: new mod.SessionLedger({ specVersion: o.specVersion, propagationMs: o.propagationMs }), requirements: mod.LEDGER_REQUIREMENTS };
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return {};
-    throw e;
-  }
+/** The suite's session ledger: the documented effect of each write, judged at the next read of its session. */
+function makeLedger(o: ProxyOptions): { ledger: LedgerLike; requirements?: readonly string[] } {
+  const requirements = (ledgerModule as Record<string, unknown>).LEDGER_REQUIREMENTS as readonly string[] | undefined;
+  return { ledger: new ledgerModule.SessionLedger({ specVersion: o.specVersion, propagationMs: o.propagationMs }), requirements };
 }
 
 const redactedLine = (f: Finding) => `${f.side === 'api' ? 'API   ' : 'CLIENT'} ${f.id} ${f.operation}: ${f.text.split('\n')[0].slice(0, 300)}`;
@@ -128,7 +122,7 @@ export async function runProxy(argv: string[]): Promise<number> {
     console.log(PROXY_HELP);
     return 0;
   }
-  const { ledger, requirements } = await loadLedger(o);
+  const { ledger, requirements } = makeLedger(o);
   const judge = new TrafficJudge({
     specVersion: o.specVersion,
     ledger,
@@ -153,7 +147,7 @@ export async function runProxy(argv: string[]): Promise<number> {
   if (o.json) console.log(JSON.stringify({ url: proxy.url, target: o.target, pid: process.pid }));
   else {
     console.log(proxy.url);
-    console.log(`conformance proxy → ${o.target} (spec ${o.specVersion}, session ledger ${ledger ? 'on' : 'off'}); Ctrl-C writes ${path.relative(process.cwd(), o.reportDir) || '.'}/conformance.json`);
+    console.log(`conformance proxy → ${o.target} (spec ${o.specVersion}); Ctrl-C writes ${path.relative(process.cwd(), o.reportDir) || '.'}/conformance.json`);
   }
   return new Promise((resolve) => {
     let stopping = false;

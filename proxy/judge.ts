@@ -8,6 +8,7 @@
 import { describeExchange, type Exchange } from '../tests/support/api.js';
 import { isSecretName, redactText, registerSecret } from '../tests/support/redact.js';
 import { checkExchange, isSessionContextOperation } from '../tests/support/universal.js';
+import { depthOf } from '../tests/support/model/oracle.js';
 import type { SpecVersion } from '../tests/support/target.js';
 import { ClientJudge, CLIENT_RULES, type ClientFindingKind } from './client.js';
 import { routeOf } from './routes.js';
@@ -73,10 +74,24 @@ export function secretsOf(x: Exchange): string[] {
   return out.filter((s) => s.length >= 6);
 }
 
+const EVIDENCE_CHARS = 4000;
+
+/** Bodies as a report can hold them: long or deeply nested ones as the start of their text. */
+function presentable(x: Exchange): Exchange {
+  const shorten = (text: string) => (text.length > EVIDENCE_CHARS ? `${text.slice(0, EVIDENCE_CHARS)}… (${text.length} characters)` : text);
+  const sent = x.rawBody ?? (typeof x.requestBody === 'string' ? x.requestBody : undefined);
+  const big = (text: string | undefined) => text !== undefined && (text.length > EVIDENCE_CHARS || depthOf(text) > 32);
+  return {
+    ...x,
+    ...(big(sent) ? { requestBody: shorten(sent!), rawBody: undefined } : {}),
+    ...(big(x.text) ? { text: shorten(x.text), json: undefined } : {}),
+  };
+}
+
 /** The exchange as a report shows it: every secret it carries is registered with the redactor first. */
 export function evidenceOf(exchanges: Exchange[]): string {
   for (const x of exchanges) for (const s of secretsOf(x)) registerSecret(s);
-  return exchanges.map((x) => describeExchange(x)).join('\n\n');
+  return exchanges.map((x) => describeExchange(presentable(x))).join('\n\n');
 }
 
 export class TrafficJudge {

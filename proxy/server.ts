@@ -9,6 +9,7 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Exchange } from '../tests/support/api.js';
+import { depthOf } from '../tests/support/model/oracle.js';
 
 /** An exchange with its timing (epoch ms) and what the copy is missing. */
 export interface TimedExchange extends Exchange {
@@ -30,6 +31,9 @@ export interface ProxyServerOptions {
   onBegin?: (x: TimedExchange) => void;
   onExchange: (x: TimedExchange) => void;
 }
+
+/** Nesting beyond this is kept as text (the mock refuses bodies deeper than 64 levels). */
+const MAX_DEPTH = 200;
 
 /** RFC 9110 §7.6.1: these describe one connection and are not forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -149,12 +153,11 @@ export function startProxyServer(o: ProxyServerOptions): Promise<RunningProxy> {
       let requestBody: unknown;
       let rawBody: string | undefined;
       if (reqBytes.length) {
-        const json = /json/i.test(contentType) ? parseJson(reqText) : undefined;
-        if (json !== undefined) requestBody = json;
-        else {
-          requestBody = reqText;
-          rawBody = reqText;
-        }
+        // The bytes as sent stay beside the parsed value; a body nested deeper than any judge needs stays text, so
+        // that no judge recurses through it.
+        const json = /json/i.test(contentType) && depthOf(reqText) <= MAX_DEPTH ? parseJson(reqText) : undefined;
+        requestBody = json !== undefined ? json : reqText;
+        rawBody = reqText;
       }
       const resBody = responseTap.over ? undefined : decoded(responseTap.bytes(), upstreamHeaders['content-encoding'], o.maxBodyBytes);
       const text = resBody ? resBody.toString('utf8') : '';
@@ -164,7 +167,7 @@ export function startProxyServer(o: ProxyServerOptions): Promise<RunningProxy> {
         status: upstreamStatus,
         responseHeaders: upstreamHeaders,
         text,
-        json: parseJson(text),
+        json: depthOf(text) <= MAX_DEPTH ? parseJson(text) : undefined,
         startedAt,
         endedAt: Date.now(),
         truncated: requestTap.over || responseTap.over || (responseTap.bytes().length > 0 && resBody === undefined) || undefined,
@@ -172,7 +175,9 @@ export function startProxyServer(o: ProxyServerOptions): Promise<RunningProxy> {
       }));
     };
 
+    let answer: http.IncomingMessage | undefined;
     upstream.on('response', (upRes) => {
+      answer = upRes;
       upstreamStatus = upRes.statusCode ?? 0;
       const pairs = forwardable(upRes.rawHeaders);
       upstreamHeaders = headerRecord(pairs);
@@ -194,6 +199,18 @@ export function startProxyServer(o: ProxyServerOptions): Promise<RunningProxy> {
     // The client went away before its answer was complete: the target's request goes with it.
     res.on('close', () => {
       if (res.writableFinished) return;
+      if (answer && !answer.destroyed) {
+        // A client that has read a whole Content-Length answer may close before the target's end reaches us:
+        // delivered all the same, once the target's answer is complete.
+        const upRes = answer;
+        upRes.once('end', finish);
+        upRes.once('close', () => {
+          if (!upRes.complete) proxyError ??= 'the client closed the connection before the answer was complete';
+          finish();
+        });
+        upRes.resume();
+        return;
+      }
       upstream.destroy();
       proxyError ??= 'the client closed the connection before the answer was complete';
       finish();
