@@ -117,6 +117,7 @@ export async function patchOwn(store: Store, caller: Caller, tenantName: string,
   }
   const guard = store.dev.patchGuard?.(body, whitelist);
   if (guard) return guard;
+  if (store.dev.beforePatchCheck) await store.dev.beforePatchCheck(record);
   const stale = staleCheck(store, 'patch', record, version, fields.picked);
   if (stale) return stale;
   await store.dev.beforePatchWrite?.();

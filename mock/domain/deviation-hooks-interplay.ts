@@ -7,7 +7,7 @@
 import type { DeviationName } from './deviations.js';
 import type { Hooks } from './hooks.js';
 import { error, internalError, ok } from './replies.js';
-import { isPlainObject, jsonDepth, pickFields } from './rules.js';
+import { isPlainObject, jsonDepth, nextTimestamp, pickFields } from './rules.js';
 import type { SessionContextRecord } from './types.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -19,6 +19,16 @@ const SHARED_MAP = new Map<string, unknown>();
 const isSessionContext = (path: string) => path.startsWith('/session-context/');
 const refreshed = (step: { store: { findContext(t: string, s: string): SessionContextRecord | undefined }; refresh: { tenant: string; sessionId: string } }) =>
   step.store.findContext(step.refresh.tenant, step.refresh.sessionId);
+/** '*-recreates-context': the document written anew, its fields copied, its metadata started over. */
+const recreate = (r: SessionContextRecord | undefined) => {
+  if (!r) return;
+  const now = nextTimestamp();
+  Object.assign(r, { version: 1, createdAt: now, modifiedAt: now });
+};
+/** 'patch-saves-loaded-map': the map each PATCH loaded before its version check, saved back with its fields. */
+const LOADED_MAP = new WeakMap<SessionContextRecord, Map<string, unknown>>();
+/** 'put-checks-stale-replica': the version a PATCH replaced, as PUT's replica still sees it, and until when. */
+const REPLICA = new WeakMap<SessionContextRecord, { version: number; until: number }>();
 
 export const INTERPLAY_HOOKS = {
   // interplay and bad input (issue 10 §4): effects that depend on the rest of the body
@@ -100,6 +110,21 @@ export const INTERPLAY_HOOKS = {
   // concurrency beyond one PATCH race
   'put-version-race': { beforePutWrite: () => sleep(50), beforePatchWrite: () => sleep(50) },
   'attribute-map-shared': { afterCreate: (r) => void (r.context = SHARED_MAP) },
+  'patch-saves-loaded-map': {
+    beforePatchCheck: async (r) => {
+      const loaded = new Map(r.context);
+      await sleep(50);
+      LOADED_MAP.set(r, loaded);
+    },
+    afterPatch: (r, body) => void (!('context' in body) && LOADED_MAP.has(r) && (r.context = new Map(LOADED_MAP.get(r)))),
+  },
+  'put-checks-stale-replica': {
+    afterPatch: (r, _body, before) => void REPLICA.set(r, { version: before.version, until: Date.now() + 200 }),
+    staleGuard: (op, { record, version }) => {
+      const seen = REPLICA.get(record);
+      return op === 'put' && seen !== undefined && Date.now() < seen.until && version === seen.version ? 'proceed' : undefined;
+    },
+  },
   // state across the session lifecycle
   'refresh-drops-cart': {
     afterRefresh: (step) => {
@@ -113,6 +138,8 @@ export const INTERPLAY_HOOKS = {
       if (c) c.context = new Map();
     },
   },
+  'login-recreates-context': { afterLogin: (step) => recreate(step.record) },
+  'refresh-recreates-context': { afterRefresh: (step) => recreate(refreshed(step)) },
   // the wrong kind of token
   'service-token-own-500': { ownGuard: (_op, token) => (token.kind === 'service' ? internalError() : undefined) },
   'service-token-reads-first-context': {

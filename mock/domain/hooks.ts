@@ -70,6 +70,8 @@ export interface Hooks {
   whitelist?(fields: readonly string[]): readonly string[];
   patchGuard?(body: Record<string, unknown>, whitelist: readonly string[]): Reply | undefined;
   patchOnMissing?(store: Store, tenant: string, sessionId: string): SessionContextRecord | undefined;
+  /** guard before SC-VERSION-01, SC-VERSION-09 on PATCH: the record is found (loaded), its version not yet checked */
+  beforePatchCheck?(record: SessionContextRecord): Promise<void>;
   beforePatchWrite?(): Promise<void>;
   patchChanges?(changes: Record<string, unknown>, body: Record<string, unknown>): Record<string, unknown>;
   /** step after SC-INPUT-03: a PATCH refused for a mistyped field */

@@ -339,7 +339,27 @@ export function cartCommand(): Command {
   });
 }
 
-/** Anonymous refresh of A: the same session (SC-LIFE-04), a new refresh token (SC-LIFE-05), the same context (SC-LIFE-09). */
+/**
+ * What a customer login or an anonymous refresh must keep: everything but what the documents leave open. Login keeps
+ * "the same session context" (BEHAVIOUR.md §4), a refresh "update[s] a session-context document with given session
+ * ID" (customer-management.yaml). Open (§6): the session fields login may re-derive (siteCode, currency,
+ * targetLocation, language; SC-LIFE-06 and SC-LIFE-09 leave the refresh's update open the same way), whether the
+ * version is raised, modifiedAt, and for login the customerId it adds. Everything else, the custom attributes, the
+ * cartId, the sessionId and the document itself (createdAt; a version that never goes back), stays.
+ */
+function lifecycleKeeps(event: 'login' | 'refresh', before: Ctx, after: Ctx): string[] {
+  const ids: Record<string, string> = event === 'login' ? { sessionId: 'SC-LIFE-01', cartId: 'SC-LIFE-02', context: 'SC-LIFE-08' } : { sessionId: 'SC-LIFE-04', cartId: 'SC-LIFE-09', context: 'SC-LIFE-09' };
+  const free = new Set(['siteCode', 'currency', 'targetLocation', 'language', 'version', ...(event === 'login' ? ['customerId'] : [])]);
+  const out = differences(after, before, { free, createdAt: 'same', modifiedAt: 'free' }).map((d) => {
+    const field = /^[A-Za-z]+/.exec(d)?.[0] ?? '';
+    return `after ${event} ${d} (${ids[field] ?? 'SC-LIFE-10'})`;
+  });
+  const [v, w] = [Number(before.metadata?.version), Number(after.metadata?.version)];
+  if (!(w >= v)) out.push(`after ${event} metadata.version went back from ${v} to ${String(after.metadata?.version)}: not the same context document (SC-LIFE-10)`);
+  return out;
+}
+
+/** Anonymous refresh of A: the same session (SC-LIFE-04), a new refresh token (SC-LIFE-05), the same context (SC-LIFE-09, SC-LIFE-10). */
 export function refreshCommand(): Command {
   return new Command('refresh the anonymous token of A', (m) => m.A.kind === 'anonymous' && !!m.A.refreshToken, async (m, r) => {
     const s = m.A;
@@ -356,16 +376,15 @@ export function refreshCommand(): Command {
     // Whether a refresh may make a context is not documented: absence only after the bound.
     const after = await readOwn(r, s, true);
     if (s.ctx) {
-      // "causes update of a session-context document": what it updates is not documented; sessionId, cartId and the map stay.
-      if (after.status !== 200) problems.push(`after refresh GET answered ${after.status}`);
-      else problems.push(...differences(after.ctx!, s.ctx, { free: new Set(['siteCode', 'currency', 'targetLocation', 'language', 'version']), createdAt: 'free', modifiedAt: 'free' }).map((d) => `after refresh ${d} (SC-LIFE-09)`));
+      if (after.status !== 200) problems.push(`after refresh GET answered ${after.status}, expected 200 (SC-LIFE-09)`);
+      else problems.push(...lifecycleKeeps('refresh', s.ctx, after.ctx!));
     } else if (after.status >= 500) problems.push(`after refresh GET answered ${after.status}`);
     must(problems, 'anonymous refresh');
     adopt(s, after);
   });
 }
 
-/** Customer login with A's anonymous token (SC-LIFE-01..03, -08); what login re-derives is adopted (SC-LIFE-06). */
+/** Customer login with A's anonymous token (SC-LIFE-01..03, -08, -10); what login re-derives is adopted (SC-LIFE-06). */
 export function loginCommand(): Command {
   return new Command('log A in as the test customer', (m) => m.A.kind === 'anonymous' && !!m.A.anonymous, async (m, r) => {
     const s = m.A;
@@ -381,10 +400,7 @@ export function loginCommand(): Command {
       if (after.status !== 200) problems.push(`after login GET answered ${after.status}, expected 200 (SC-LIFE-02)`);
       else {
         if (typeof after.ctx!.customerId !== 'string' || !after.ctx!.customerId) problems.push('after login the context has no customerId (SC-LIFE-03)');
-        const v = Number(s.ctx.metadata?.version);
-        const d = differences(after.ctx!, s.ctx, { free: new Set(['customerId', 'siteCode', 'currency', 'targetLocation', 'language', 'version']), createdAt: 'free', modifiedAt: 'free' });
-        problems.push(...d.map((x) => `after login ${x} (SC-LIFE-02, SC-LIFE-08)`));
-        if (!(Number(after.ctx!.metadata?.version) >= v)) problems.push(`after login metadata.version went back from ${v} to ${String(after.ctx!.metadata?.version)}`);
+        problems.push(...lifecycleKeeps('login', s.ctx, after.ctx!));
       }
     } else if (after.status >= 500 || (after.status === 200 && !after.ctx!.customerId)) problems.push(`after login GET answered ${after.status} without a customerId`);
     must(problems, 'customer login');
