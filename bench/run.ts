@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: figures, not tests. The suite's wall time on the bundled mock, and the mock's own throughput
- * and memory for the hottest call (GET /me/context), measured in-process with Fastify's inject.
+ * `npm run bench`: figures, not tests. The suite's wall time on the bundled mock, the mock's own throughput
+ * and memory for the hottest call (GET /me/context), measured in-process with Fastify's inject, and the
+ * conformance proxy's added latency and memory (bench/proxy.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -52,5 +53,7 @@ function suiteSeconds(): number {
 const t = await mockThroughput(5000);
 console.log(`mock GET /me/context: ${t.requests} requests in ${t.seconds.toFixed(2)} s = ${t.perSecond.toFixed(0)} req/s (in-process inject)`);
 console.log(`mock memory: heap ${(t.heapAfter / 1048576).toFixed(1)} MiB after 10000 anonymous sessions with a cart and a context (at most ${(t.upperBound / 1024).toFixed(1)} KiB each; measured growth ${(t.bytesPerSession / 1024).toFixed(1)} KiB each)`);
+// The conformance proxy (bench/proxy.ts): latency it adds, and its memory after 10,000 storefront sessions.
+for (const line of await (await import('./proxy.js')).proxyBench()) console.log(line);
 const runs = [suiteSeconds(), suiteSeconds()];
 console.log(`suite on the bundled mock (process start to exit): ${runs.map((s) => `${s.toFixed(1)} s`).join(', ')}`);
