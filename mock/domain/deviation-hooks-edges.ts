@@ -20,7 +20,7 @@ function capped(changes: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** 'non-ascii-value-mangled': a string written through a Latin-1 column. */
-const latin1 = (v: unknown) => (typeof v === 'string' ? v.replace(/[^\u0000-\u00ff]/gu, '?') : v);
+const latin1 = (v: unknown) => (typeof v === 'string' ? [...v].map((c) => (c.codePointAt(0)! > 0xff ? '?' : c)).join('') : v);
 
 export const EDGE_HOOKS = {
   // the edges a live budget reaches only by its boundary examples

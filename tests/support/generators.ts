@@ -471,7 +471,7 @@ export function attributeBodyExamples(): ClassExample<BodySpec>[] {
   const attr = (key: unknown, value: unknown, extra: [string, unknown][] = []): BodySpec => ({ kind: 'object', fields: [['key', key], ['value', value], ...extra], metadata: { kind: 'absent' } });
   const ex = (cls: string, body: BodySpec): ClassExample<BodySpec> => ({ class: cls, value: body });
   return [
-    ex('name-plain', attr('conformancePlain', 'x')),
+    ex('name-plain', attr('conformance_plain', 'x')),
     ex('name-mixed-case', attr('conformanceMixedCase', 'x')),
     ex('name-non-ascii', attr('größe-ключ-键', 'x')),
     ex('name-awkward', attr('a.b', 'x')),
