@@ -1,6 +1,8 @@
 /**
- * The HTTP layer of the mock: Fastify routes that translate requests into SessionService calls, the real-world
- * conditions (mock/conditions.ts) and the residue report. No rule and no deviation lives here; see mock/domain/.
+ * The HTTP layer of the mock: Fastify routes that translate requests into SessionService calls, CORS
+ * (mock/cors.ts), the real-world conditions (mock/conditions.ts) and the residue report. No rule and no deviation
+ * lives here; see mock/domain/. It is where the mock is composed: the deviation's hooks are chosen here and handed
+ * to the service, so the store, the rules and the faithful flow import nothing of the catalogue.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installConditions } from './conditions.js';
