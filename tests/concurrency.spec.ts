@@ -211,12 +211,12 @@ async function read(w: World, what: string): Promise<Ctx> {
 }
 
 /** Sends the pair at once and judges the outcome; answers the problems, each naming its requirement. */
-async function round(w: World, pair: [WriterKind, WriterKind], order: [number, number]): Promise<{ problems: string[]; exchanges: Exchange[] }> {
+async function round(w: World, pair: [WriterKind, WriterKind], order: [number, number], known?: Ctx): Promise<{ problems: string[]; exchanges: Exchange[]; after: Ctx }> {
   const slots: Slot[] = [
     { key: 'conc0', field: 'currency' },
     { key: 'conc1', field: 'targetLocation' },
   ];
-  let before = await read(w, 'before the writes');
+  let before = known ?? (await read(w, 'before the writes'));
   const missing = pair.flatMap((k, i) => (k.deletes && !Object.hasOwn(mapOf(before), slots[i].key) ? [slots[i].key] : []));
   for (const key of missing) {
     const res = await w.api.addOwnAttribute(w.token, { key, value: `seed ${key}` });
@@ -246,7 +246,7 @@ async function round(w: World, pair: [WriterKind, WriterKind], order: [number, n
   }
   const serial = serialProblems(before, sent, after);
   if (serial) problems.push(`the session holds what no order of the accepted writes gives (SC-CONC-02):\n${serial.join('\n')}`);
-  return { problems, exchanges: [...answers] };
+  return { problems, exchanges: [...answers], after };
 }
 
 test.describe('two writers sent together on one session, in both orders: of one version exactly one wins; the result is the accepted writes one after another', () => {
@@ -260,8 +260,10 @@ test.describe('two writers sent together on one session, in both orders: of one 
       // An attribute no writer names: whatever arrives first, it stays (a PUT sends the map it read, with it).
       const seed = await api.addOwnAttribute(w.token, { key: 'concKeep', value: 'kept' });
       if (seed.status !== 201) throw new Error(`seeding attribute concKeep answered ${seed.status}\n${describeExchange(seed)}`);
+      let known: Ctx | undefined;
       for (const order of [[0, 1], [1, 0]] as [number, number][]) {
-        const { problems, exchanges } = await round(w, pair, order);
+        const { problems, exchanges, after } = await round(w, pair, order, known);
+        known = after;
         if (!problems.length) continue;
         const failure = [`sent together, ${order.map((i) => pair[i].name).join(' first, then ')}:`, ...problems.map((p) => `  - ${p}`)].join('\n');
         blame(testInfo, failure);
