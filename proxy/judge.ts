@@ -11,6 +11,7 @@ import { checkExchange, isSessionContextOperation } from '../tests/support/unive
 import { depthOf } from '../tests/support/model/oracle.js';
 import type { SpecVersion } from '../tests/support/target.js';
 import { ClientJudge, CLIENT_RULES, type ClientFindingKind } from './client.js';
+import { ConcurrencyJudge } from './concurrency.js';
 import { routeOf } from './routes.js';
 import type { TimedExchange } from './server.js';
 
@@ -105,6 +106,7 @@ export class TrafficJudge {
   readonly clientFindings = new Map<ClientFindingKind, Tally>();
   readonly tenants = new Set<string>();
   private readonly client: ClientJudge;
+  readonly concurrency = new ConcurrencyJudge();
 
   constructor(private readonly o: JudgeOptions) {
     this.client = new ClientJudge(o.specVersion);
@@ -120,6 +122,7 @@ export class TrafficJudge {
 
   expire(idleMs: number, now = Date.now()): void {
     this.client.expire(idleMs, now);
+    this.concurrency.expire(idleMs, now);
     this.o.ledger?.expire(idleMs, now);
   }
 
@@ -164,6 +167,9 @@ export class TrafficJudge {
           this.add(op.violations, { side: 'api', id: v.requirement, operation, text: v.text, evidence: evidenceOf([x]), at });
         }
       }
+    }
+    for (const f of this.concurrency.observe(x)) {
+      this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation: route.operation, text: f.text, evidence: evidenceOf(f.exchanges), at });
     }
     if (this.o.ledger) {
       for (const f of this.o.ledger.observe(x)) {
