@@ -62,8 +62,8 @@ function seedValues() {
 }
 
 /** Starts proxy/main.ts in a process group of its own; answers its URL and a promise of its exit and output. */
-function startProxyGroup(target: string, reportDir: string): Promise<{ url: string; child: ChildProcess; done: Promise<{ code: number; output: string }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts', '--target', target, '--port', '0', '--json', '--report-dir', reportDir, '--propagation-ms', '2000'], {
+function startProxyGroup(target: string, reportDir: string, specVersion: string): Promise<{ url: string; child: ChildProcess; done: Promise<{ code: number; output: string }> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts', '--target', target, '--port', '0', '--json', '--report-dir', reportDir, '--propagation-ms', '2000', '--spec-version', specVersion], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +87,7 @@ function startProxyGroup(target: string, reportDir: string): Promise<{ url: stri
   });
 }
 
-function runSuite(label: string, url: string, o: ProxyRunOptions): Promise<number> {
+function runSuite(label: string, url: string, o: ProxyRunOptions, specVersion: string): Promise<number> {
   const { tenant, service, limited, customer } = seedValues();
   const args = ['test', '--project=conformance', `--workers=${o.workers ?? 2}`, ...(o.grep ? ['--grep', o.grep] : []), ...(o.maxFailures ? [`--max-failures=${o.maxFailures}`] : [])];
   const child = spawn(`${root}node_modules/.bin/playwright`, args, {
@@ -113,7 +113,7 @@ function runSuite(label: string, url: string, o: ProxyRunOptions): Promise<numbe
       EMPORIX_LIMITED_CLIENT_SECRET: limited?.clientSecret ?? '',
       EMPORIX_CUSTOMER_EMAIL: customer.email,
       EMPORIX_CUSTOMER_PASSWORD: customer.password,
-      SPEC_VERSION: '2026-04',
+      SPEC_VERSION: specVersion,
     },
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
@@ -142,8 +142,8 @@ export async function proxyRun(o: ProxyRunOptions): Promise<ProxyRunResult> {
   let output: string;
   let leftoverProcesses = 0;
   try {
-    proxy = await startProxyGroup(mock.url, proxyDir);
-    await runSuite(o.label, proxy.url, o);
+    proxy = await startProxyGroup(mock.url, proxyDir, pinned.specVersion ?? '2026-04');
+    await runSuite(o.label, proxy.url, o, pinned.specVersion ?? '2026-04');
     process.kill(-proxy.child.pid!, 'SIGTERM');
     ({ code: exitCode, output } = await Promise.race([proxy.done, new Promise<{ code: number; output: string }>((r) => setTimeout(() => r({ code: -1, output: 'the proxy did not exit within 20 s of SIGTERM' }), 20_000))]));
   } finally {
