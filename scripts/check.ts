@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     expectFailures: true,
   });
 
+  run("the conformance proxy on the suite's live-mode traffic and the fuzz test's: no API finding on the faithful mock, the deviation's requirements named, no token written", 'npx', ['tsx', 'scripts/proxy-check.ts']);
   run('the package from an installed copy: npm pack, install, run (bundled mock, deviation, baseline, live)', 'npx', ['tsx', 'scripts/pack-check.ts']);
   run('two shards merged give the verdicts of one run', 'npx', ['tsx', 'scripts/shard-check.ts']);
   if (existsSync(`${root}scripts/verify-deviations.ts`) && process.env.SKIP_DEVIATIONS !== '1') {

@@ -1,7 +1,8 @@
 /**
- * `npx tsx scripts/proxy-check.ts [--deviations a,b] [--grep RE] [--skip-faithful]`: the conformance proxy (proxy/,
- * docs/proxy.md) judged on traffic nobody wrote for it: the suite's own live-mode run, sent through the proxy to a
- * standalone mock that issues recognisable tokens (scripts/staging-check.ts's stand-in).
+ * `npx tsx scripts/proxy-check.ts [--deviations a,b] [--grep RE] [--skip-faithful] [--skip-fuzz]`: the conformance
+ * proxy (proxy/, docs/proxy.md) judged on traffic nobody wrote for it: the suite's own live-mode run, sent through the
+ * proxy to a standalone mock that issues recognisable tokens (scripts/staging-check.ts's stand-in), and the fuzz
+ * test's seeded malformed traffic (PROXY_FUZZ_REQUESTS, default 4000) through an in-process proxy.
  *  - faithful mock: no API finding, verdict exit 0 (the client findings are counted, not judged: the suite sends
  *    wrong requests on purpose);
  *  - each deviation given (default: version-not-raised, whitelisted-field-dropped, lost-update,
@@ -12,7 +13,7 @@
  * Exits non-zero when one of these fails. scripts/proxy-deviations.ts runs the same over the whole catalogue.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEVIATIONS } from '../mock/domain/deviations.js';
@@ -187,6 +188,52 @@ export async function proxyRun(o: ProxyRunOptions): Promise<ProxyRunResult> {
   };
 }
 
+/**
+ * The fuzz test's own seeded traffic (tests/self/fuzz.spec.ts, unchanged) through the proxy: a module hook
+ * (scripts/proxy-fuzz/) hands that spec a mock whose `inject` goes over HTTP through an in-process proxy, which
+ * writes one report per mock the test creates. Answers the requirements its API findings name, over all reports.
+ */
+export async function fuzzThroughProxy(label: string, requests: number, deviation = ''): Promise<{ apiRequirements: string[]; exchanges: number; reports: number; schemaErrors: string; leaks: number; testExit: number }> {
+  const dir = `${root}reports/${label}/proxy`;
+  rmSync(`${root}reports/${label}`, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(`${root}node_modules/.bin/playwright`, ['test', '--project=self', 'tests/self/fuzz.spec.ts', '--workers=1'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${root}scripts/proxy-fuzz/register.mjs`.trim(),
+      PROXY_FUZZ_REPORT_DIR: dir,
+      FUZZ_REQUESTS: String(requests),
+      FUZZ_DEVIATION: deviation,
+      REPORT_LABEL: label,
+      CONFORMANCE_CONSOLE: 'none',
+    },
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const testExit = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  const validate = validatorFor('conformance-report.schema.json');
+  const ids = new Set<string>();
+  let exchanges = 0;
+  let reports = 0;
+  let schemaErrors = '';
+  for (const name of readdirSync(dir)) {
+    const report = JSON.parse(readFileSync(`${dir}/${name}/conformance.json`, 'utf8')) as ConformanceReport;
+    reports++;
+    if (!validate(report)) schemaErrors = formatErrors(validate.errors);
+    exchanges += report.traffic?.exchanges ?? 0;
+    for (const r of report.requirements) if (r.verdict === 'deviate') ids.add(r.id);
+  }
+  // The fuzz test's tokens are the mock's own (no canary); its secrets and passwords are the seed's.
+  const { tenant } = seedValues();
+  const needles = [...tenant.serviceClients.map((c: { clientSecret: string }) => c.clientSecret), ...tenant.customers.map((c: { password: string }) => c.password)];
+  const { leaks } = scan([dir], needles);
+  if (!reports) schemaErrors = `no report written; the fuzz run said:\n${output.slice(-2000)}`;
+  return { apiRequirements: [...ids].sort(), exchanges, reports, schemaErrors, leaks: leaks.length, testExit };
+}
+
 /** The tests of a deviation's requirements, as the deviation matrix selects them. */
 export function grepFor(violates: readonly string[]): string {
   return `(${violates.map((id) => `@${id}`).join('|')})(?![0-9])`;
@@ -203,6 +250,7 @@ async function main(): Promise<void> {
       deviations: { type: 'string', default: 'version-not-raised,whitelisted-field-dropped,lost-update,protected-field-applied' },
       grep: { type: 'string' },
       'skip-faithful': { type: 'boolean', default: false },
+      'skip-fuzz': { type: 'boolean', default: false },
     },
   });
   const problems: string[] = [];
@@ -218,6 +266,20 @@ async function main(): Promise<void> {
     common(r);
     if (r.apiRequirements.length) problems.push(`proxy-faithful: API findings against the faithful mock: ${r.apiRequirements.join(', ')} (reports/proxy-faithful/proxy/conformance.md)`);
     if (r.exitCode !== 0) problems.push(`proxy-faithful: the proxy exited ${r.exitCode}, want 0`);
+  }
+  if (!values['skip-fuzz']) {
+    // The fuzz test's own traffic: nothing against the faithful mock; a deviation that breaks every GET's schema is seen.
+    const requests = Number(process.env.PROXY_FUZZ_REQUESTS ?? 4000);
+    for (const [deviation, want] of [['', []], ['version-as-string', ['SC-HTTP-03']]] as const) {
+      const label = `proxy-fuzz${deviation ? `-${deviation}` : ''}`;
+      const f = await fuzzThroughProxy(label, requests, deviation);
+      console.log(`${label}: the fuzz test's ${requests} requests, ${f.exchanges} exchanges through the proxy in ${f.reports} reports; fuzz test exit ${f.testExit}; proxy API findings: ${f.apiRequirements.join(', ') || 'none'}; ${f.leaks} leaks`);
+      if (f.schemaErrors) problems.push(`${label}: ${f.schemaErrors}`);
+      if (f.leaks) problems.push(`${label}: ${f.leaks} secrets in the proxy's reports`);
+      if (f.testExit !== 0) problems.push(`${label}: the fuzz test itself failed through the proxy (exit ${f.testExit})`);
+      if (!want.length && f.apiRequirements.length) problems.push(`${label}: API findings on the fuzz traffic against the faithful mock: ${f.apiRequirements.join(', ')}`);
+      for (const id of want) if (!f.apiRequirements.includes(id)) problems.push(`${label}: no finding names ${id} (found: ${f.apiRequirements.join(', ') || 'none'})`);
+    }
   }
   for (const name of values.deviations!.split(',').map((s) => s.trim()).filter(Boolean)) {
     const d = DEVIATIONS.find((x) => x.name === name);
