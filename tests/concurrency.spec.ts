@@ -32,7 +32,7 @@ interface World {
   sites: SiteValues;
 }
 
-/** Writer i of a pair writes attribute `conc<i>` and, if it is versioned, one session field: distinct per writer. */
+/** Writer i of a pair writes its own attribute (`conc<2n+i>` in round n) and, if it is versioned, its own session field. */
 interface Slot {
   key: string;
   field: 'currency' | 'targetLocation';
@@ -211,10 +211,11 @@ async function read(w: World, what: string): Promise<Ctx> {
 }
 
 /** Sends the pair at once and judges the outcome; answers the problems, each naming its requirement. */
-async function round(w: World, pair: [WriterKind, WriterKind], order: [number, number], known?: Ctx): Promise<{ problems: string[]; exchanges: Exchange[]; after: Ctx }> {
+async function round(w: World, pair: [WriterKind, WriterKind], order: [number, number], n: number, known?: Ctx): Promise<{ problems: string[]; exchanges: Exchange[]; after: Ctx }> {
+  // Names new in each round: a write lost in the second round would otherwise hide behind the same write of the first.
   const slots: Slot[] = [
-    { key: 'conc0', field: 'currency' },
-    { key: 'conc1', field: 'targetLocation' },
+    { key: `conc${2 * n}`, field: 'currency' },
+    { key: `conc${2 * n + 1}`, field: 'targetLocation' },
   ];
   let before = known ?? (await read(w, 'before the writes'));
   const missing = pair.flatMap((k, i) => (k.deletes && !Object.hasOwn(mapOf(before), slots[i].key) ? [slots[i].key] : []));
@@ -261,8 +262,8 @@ test.describe('two writers sent together on one session, in both orders: of one 
       const seed = await api.addOwnAttribute(w.token, { key: 'concKeep', value: 'kept' });
       if (seed.status !== 201) throw new Error(`seeding attribute concKeep answered ${seed.status}\n${describeExchange(seed)}`);
       let known: Ctx | undefined;
-      for (const order of [[0, 1], [1, 0]] as [number, number][]) {
-        const { problems, exchanges, after } = await round(w, pair, order, known);
+      for (const [n, order] of ([[0, 1], [1, 0]] as [number, number][]).entries()) {
+        const { problems, exchanges, after } = await round(w, pair, order, n, known);
         known = after;
         if (!problems.length) continue;
         const failure = [`sent together, ${order.map((i) => pair[i].name).join(' first, then ')}:`, ...problems.map((p) => `  - ${p}`)].join('\n');

@@ -131,7 +131,7 @@ export async function patchOwn(store: Store, caller: Caller, tenantName: string,
 }
 
 /** SC-ATTR-01, SC-ATTR-02, SC-ATTR-06: POST /me/context/attributes answers 201 with the name as a JSON string. */
-export function addOwnAttribute(store: Store, caller: Caller, tenantName: string, body: unknown): Reply {
+export async function addOwnAttribute(store: Store, caller: Caller, tenantName: string, body: unknown): Promise<Reply> {
   const who = ownAccess(store, caller, tenantName, 'attribute-post');
   if (isReply(who)) return who;
   const bad = checkAttribute(store, body);
@@ -139,6 +139,7 @@ export function addOwnAttribute(store: Store, caller: Caller, tenantName: string
   const record = store.findContext(who.auth.tenant, who.sessionId);
   if (!record) return notFound(store, who.sessionId);
   const { key, value } = attributeInput(store, body as { key: string; value: unknown });
+  if (store.dev.beforeAttributeWrite) await store.dev.beforeAttributeWrite(record);
   const before = store.snapshot(record);
   record.context.set(key, value);
   store.touch(record, false);

@@ -118,6 +118,13 @@ export const INTERPLAY_HOOKS = {
     },
     afterPatch: (r, body) => void (!('context' in body) && LOADED_MAP.has(r) && (r.context = new Map(LOADED_MAP.get(r)))),
   },
+  'attribute-post-saves-loaded-map': {
+    beforeAttributeWrite: async (r) => {
+      const loaded = new Map(r.context);
+      await sleep(50);
+      r.context = loaded;
+    },
+  },
   'put-checks-stale-replica': {
     afterPatch: (r, _body, before) => void REPLICA.set(r, { version: before.version, until: Date.now() + 200 }),
     staleGuard: (op, { record, version }) => {

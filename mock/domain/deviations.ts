@@ -126,6 +126,7 @@ const CATALOGUE = [
   { name: 'put-version-race', area: 'concurrency', description: "PUT's version check and write are not atomic: concurrent writes with one version all succeed", violates: ['SC-VERSION-09', 'SC-MGMT-PUT-03'] },
   { name: 'attribute-map-shared', area: 'concurrency', description: 'new contexts share one attribute map (a mutable default): an attribute written to one shows in the others', violates: ['SC-ISOLATION-01'] },
   { name: 'patch-saves-loaded-map', area: 'concurrency', description: 'PATCH saves the whole document it loaded (the version check is atomic, the map is not): an attribute written while a PATCH without context is in flight is lost', violates: ['SC-CONC-02'] },
+  { name: 'attribute-post-saves-loaded-map', area: 'concurrency', description: 'attribute POST loads the map, adds its attribute and saves the whole map back, without a lock: of attribute writes sent together one is lost', violates: ['SC-CONC-02', 'SC-ATTR-06'] },
   { name: 'put-checks-stale-replica', area: 'concurrency', description: "PUT checks the version on a replica that learns a PATCH's new version 200 ms late: a PATCH and a PUT with one version both succeed", violates: ['SC-CONC-01', 'SC-MGMT-PUT-03'] },
   // state across the session lifecycle
   { name: 'refresh-drops-cart', area: 'lifecycle', description: "anonymous refresh clears the context's cartId", violates: ['SC-LIFE-09'] },

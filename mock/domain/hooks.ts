@@ -85,6 +85,8 @@ export interface Hooks {
   beforePutWrite?(): Promise<void>;
   // attributes (contexts.ts, management.ts)
   attributeGuard?(body: Record<string, unknown>): Reply | undefined;
+  /** guard before SC-ATTR-06, SC-MGMT-ATTR-01: the record is found, the attribute not yet written */
+  beforeAttributeWrite?(record: SessionContextRecord): Promise<void>;
   /** step after SC-ATTR-02, SC-MGMT-ATTR-01: the checked name and value, as they are stored */
   attributeInput?(key: string, value: unknown): { key: string; value: unknown };
   /** guard before SC-ATTR-03, SC-MGMT-ATTR-02: the name from the path (already percent-decoded once) */

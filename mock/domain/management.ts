@@ -75,7 +75,7 @@ export async function putContext(store: Store, caller: Caller, tenantName: strin
 }
 
 /** SC-MGMT-ATTR-01, SC-MGMT-ATTR-03: POST /context/{sessionId}/attributes answers 204. */
-export function addAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, body: unknown): Reply {
+export async function addAttribute(store: Store, caller: Caller, tenantName: string, sessionId: string, body: unknown): Promise<Reply> {
   const auth = managementAccess(store, caller, tenantName, { op: 'attribute-post', sessionId });
   if (isReply(auth)) return auth;
   const bad = checkAttribute(store, body);
@@ -83,6 +83,7 @@ export function addAttribute(store: Store, caller: Caller, tenantName: string, s
   const record = store.findContext(auth.tenant, sessionId);
   if (!record) return store.dev.managementMissing?.() ?? notFound(store, sessionId);
   const { key, value } = attributeInput(store, body as { key: string; value: unknown });
+  if (store.dev.beforeAttributeWrite) await store.dev.beforeAttributeWrite(record);
   const before = store.snapshot(record);
   record.context.set(key, value);
   store.touch(record, false);
