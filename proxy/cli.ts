@@ -113,7 +113,8 @@ function makeLedger(o: ProxyOptions): { ledger: LedgerLike; requirements?: reado
   return { ledger: new ledgerModule.SessionLedger({ specVersion: o.specVersion, propagationMs: o.propagationMs }), requirements };
 }
 
-const redactedLine = (f: Finding) => `${f.side === 'api' ? 'API   ' : 'CLIENT'} ${f.id} ${f.operation}: ${f.text.split('\n')[0].slice(0, 300)}`;
+/** One line per finding as it happens; the text is already redacted (proxy/judge.ts). */
+const findingLine = (f: Finding) => `${f.side === 'api' ? `API    ${f.id} ${f.operation}` : `CLIENT ${f.id}`}: ${f.text.split('\n')[0].slice(0, 300)}`;
 
 /** Starts the proxy; answers when it has stopped, with the exit code. */
 export async function runProxy(argv: string[]): Promise<number> {
@@ -126,7 +127,7 @@ export async function runProxy(argv: string[]): Promise<number> {
   const judge = new TrafficJudge({
     specVersion: o.specVersion,
     ledger,
-    onFinding: o.quiet ? undefined : (f) => console.log(redactedLine(f)),
+    onFinding: o.quiet ? undefined : (f) => console.log(findingLine(f)),
   });
   const proxy = await startProxyServer({
     target: o.target,

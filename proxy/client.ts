@@ -172,7 +172,7 @@ export class ClientJudge {
         const metadata = isPlainObject(body) ? body.metadata : undefined;
         const version = isPlainObject(metadata) ? metadata.version : undefined;
         if (!Number.isInteger(version)) {
-          finding('write-without-version', `${route.operation} carries ${!isPlainObject(body) ? 'no JSON object' : !isPlainObject(metadata) ? 'no metadata' : `metadata.version ${JSON.stringify(version)?.slice(0, 30)}`}`);
+          finding('write-without-version', `${route.operation} carries ${!isPlainObject(body) ? 'no JSON object' : !isPlainObject(metadata) ? 'no metadata' : version === undefined ? 'metadata without a version' : `metadata.version ${JSON.stringify(version).slice(0, 30)}`}`);
         }
         if (route.kind === 'own-patch' && isPlainObject(body)) {
           // The oracle's reading of the whitelist: what a PATCH applies, under the contract in force.

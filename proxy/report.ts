@@ -118,7 +118,7 @@ export function clientConsole(report: ConformanceReport): string {
   const findings = report.client?.findings ?? [];
   const t = report.traffic;
   const lines = [
-    `  traffic: ${t?.exchanges ?? 0} exchanges, ${t?.judged ?? 0} judged (not judged: ${t?.notJudged.truncated ?? 0} over the body limit, ${t?.notJudged.gateway ?? 0} gateway answers, ${t?.notJudged.proxyErrors ?? 0} target unreachable); session ledger ${t?.ledger ? 'on' : 'off'}`,
+    `  traffic: ${t?.exchanges ?? 0} exchanges, ${t?.judged ?? 0} judged (not judged: ${t?.notJudged.truncated ?? 0} over the body limit, ${t?.notJudged.gateway ?? 0} gateway answers, ${t?.notJudged.proxyErrors ?? 0} without a complete answer: target unreachable or client gone); session ledger ${t?.ledger ? 'on' : 'off'}`,
     findings.length ? '  client findings (they do not change the verdict):' : '  client findings: none',
     ...findings.map((f) => `    ${f.kind.padEnd(26)} ${String(f.count).padStart(5)}×  ${f.title}`),
   ];
@@ -137,7 +137,8 @@ export function writeReport(report: ConformanceReport, dir: string): string[] {
 export function consoleSummary(report: ConformanceReport, files: string[]): string {
   const block = renderConsole(report, files.map((f) => path.relative(process.cwd(), f) || f));
   // The client section goes before the verdict line, which stays last as in a suite run.
-  const lines = block.split('\n');
+  // A requirement without a test here is one the traffic did not touch, or one traffic cannot decide.
+  const lines = block.replace('with no test in this run (--grep, --shard)', 'not touched by this traffic, or not decidable from traffic (docs/proxy.md)').split('\n');
   const verdictAt = lines.findIndex((l) => l.startsWith('verdict: '));
   lines.splice(verdictAt, 0, clientConsole(report));
   return lines.join('\n');
