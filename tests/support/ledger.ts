@@ -492,6 +492,7 @@ export class SessionLedger {
   }
 
   private unsure(s: Session, after: number): void {
+    s.lastSeen = Math.max(s.lastSeen, after);
     s.adoptAfter = Math.max(s.unsure ? s.adoptAfter : 0, after);
     s.unsure = true;
     s.known = undefined;
