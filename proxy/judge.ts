@@ -12,6 +12,7 @@ import { depthOf } from '../tests/support/model/oracle.js';
 import type { SpecVersion } from '../tests/support/target.js';
 import { ClientJudge, CLIENT_RULES, type ClientFindingKind } from './client.js';
 import { ConcurrencyJudge } from './concurrency.js';
+import { checkRefusal } from './refusals.js';
 import { routeOf } from './routes.js';
 import type { TimedExchange } from './server.js';
 
@@ -102,6 +103,7 @@ export class TrafficJudge {
   notJudged = { truncated: 0, proxyErrors: 0, gateway: 0 };
   /** Session Context exchanges per operation, and the universal violations found on each. */
   readonly operations = new Map<string, { exchanges: number; violations: Map<string, Tally> }>();
+  /** Findings per requirement of the ledger, the concurrent-writes check and the one-exchange refusal rules. */
   readonly ledgerFindings = new Map<string, Tally>();
   readonly clientFindings = new Map<ClientFindingKind, Tally>();
   readonly tenants = new Set<string>();
@@ -166,6 +168,9 @@ export class TrafficJudge {
         op.exchanges++;
         for (const v of checkExchange(x, this.o.specVersion)) {
           this.add(op.violations, { side: 'api', id: v.requirement, operation, text: v.text, evidence: evidenceOf([x]), at });
+        }
+        for (const f of checkRefusal(x, this.o.specVersion)) {
+          this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation, text: f.text, evidence: evidenceOf([x]), at });
         }
       }
     }

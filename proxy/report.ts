@@ -53,7 +53,7 @@ export function trafficReport(i: ReportInput): ConformanceReport {
   const ledgerIds = new Set([...(i.ledgerRequirements ?? []), ...judge.ledgerFindings.keys()]);
   for (const id of [...ledgerIds].sort()) {
     const t = judge.ledgerFindings.get(id);
-    tests.push(record(`traffic: writes and the reads after them (session ledger, concurrent writes), ${id}`, [id], [], t ? `${t.count} finding${t.count === 1 ? '' : 's'}; first: ${t.examples[0]?.text ?? ''}` : undefined));
+    tests.push(record(`traffic: ${id}`, [id], [], t ? `${t.count} finding${t.count === 1 ? '' : 's'}; first: ${t.examples[0]?.text ?? ''}` : undefined));
   }
   const finished = i.now ?? new Date();
   // A universal requirement counts every test that ran as its evidence (reporter/model.ts): only those the proxy
