@@ -92,14 +92,6 @@ async function readNow(r: Real, s: SessionModel, settle = s.ctx !== undefined): 
   return s.token ? readOwn(r, s, settle) : readManaged(r, s, settle);
 }
 
-/**
- * Whether a session has a context, where nothing the model knows decides it (right after anonymous login, customer
- * login or refresh): its absence is concluded only after the propagation bound, never from one 404.
- */
-export async function settleSession(r: Real, s: SessionModel): Promise<Read> {
-  return s.token ? readOwn(r, s, true) : readManaged(r, s, true);
-}
-
 /** A read answers exactly the model: the context with every field, version and timestamps, or no context at all. */
 function agree(s: SessionModel, got: { status: number; ctx?: Ctx }, how: string): string[] {
   if (got.status >= 500) return [`${how} answered ${got.status}: never a 5xx (SC-HTTP-01)`];
