@@ -158,6 +158,15 @@ test.describe('session ledger: what a correct implementation may answer gives no
     expect(t.findings).toEqual([]);
   });
 
+  test('a write sent again after a gateway error may have taken effect on the first attempt, whatever its last answer', () => {
+    const t = started();
+    const put = t.make('PUT', `/session-context/${T}/context/A`, 404, { token: 'service', body: { currency: 'USD', metadata: { version: 1 } } });
+    put.attempts = 2;
+    t.feed(put);
+    t.read('tok-A', ctx('A', { currency: 'USD' }, 2, 1));
+    expect(t.findings).toEqual([]);
+  });
+
   test('a 404 read (late visibility) concludes nothing; the context read later is judged against the writes', () => {
     const t = started();
     t.patch('tok-A', { targetLocation: 'AT', metadata: { version: 1 } });

@@ -438,8 +438,10 @@ export class SessionLedger {
       return findings;
     }
 
-    // A write.
-    if (!(x.status >= 200 && x.status < 500) || (x.status >= 300 && x.status < 400) || (op.kind === 'other' && accepted)) {
+    // A write. One sent more than once (a retry after a gateway error or a reset connection) may have taken effect on
+    // an earlier attempt: its last answer (a stale-version refusal, say) does not say what it did.
+    const resent = (x.attempts ?? 1) > 1;
+    if (resent || !(x.status >= 200 && x.status < 500) || (x.status >= 300 && x.status < 400) || (op.kind === 'other' && accepted)) {
       this.unsure(s, now);
       return findings;
     }
