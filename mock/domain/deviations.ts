@@ -83,7 +83,7 @@ const CATALOGUE = [
   { name: 'login-drops-attributes', area: 'lifecycle', description: "customer login empties the context's custom attributes", violates: ['SC-LIFE-08'] },
   { name: 'login-drops-cart', area: 'lifecycle', description: "customer login clears the context's cartId", violates: ['SC-LIFE-02'] },
   { name: 'cart-id-not-set', area: 'lifecycle', description: 'cart creation does not write cartId into the context', violates: ['SC-CART-01', 'SC-LIFE-02'] },
-  { name: 'upsert-ignored', area: 'management', description: 'PUT ?upsert=true on a missing context answers 404', violates: ['SC-MGMT-PUT-04'] },
+  { name: 'upsert-ignored', area: 'management', description: 'PUT ?upsert=true on a missing context answers 404', violates: ['SC-MGMT-PUT-04'], settings: { contextCreation: 'cart' } },
   { name: 'put-saas-token-rejected', area: 'management', description: "PUT on a customer's context rejects the customer's own saas-token", violates: ['SC-MGMT-PUT-06'] },
   { name: 'put-ignores-fields', area: 'management', description: 'PUT answers 204 and applies nothing', violates: ['SC-MGMT-PUT-01'] },
   { name: 'put-creates-without-upsert', area: 'management', description: 'PUT without upsert creates a missing context', violates: ['SC-MGMT-PUT-05'] },
