@@ -129,10 +129,12 @@ test.describe('session ledger: what a correct implementation may answer gives no
     expect(t.findings).toEqual([]);
   });
 
-  test('a PUT sets what it sent; what it does to fields it did not carry is open', () => {
+  test('a PUT sets what it sent and keeps the attributes without context; what it does to other fields it did not carry is open', () => {
     const t = started();
+    t.addOwn('tok-A', 'kept', 'x');
+    t.read('tok-A', ctx('A', { context: { kept: 'x' } }, 1, 1));
     t.put('A', { currency: 'CHF', metadata: { version: 1 } });
-    t.readById('A', ctx('A', { currency: 'CHF', targetLocation: 'CH', context: { gone: 'maybe' } }, 2, 5));
+    t.readById('A', ctx('A', { currency: 'CHF', targetLocation: 'CH', cartId: undefined, context: { kept: 'x' } }, 2, 5));
     expect(t.findings).toEqual([]);
   });
 
@@ -266,6 +268,11 @@ test.describe('session ledger: each class of wrong effect is a finding naming it
     {
       title: 'a PUT whose field is not applied',
       run: (t) => (t.put('A', { siteCode: 'b2b', metadata: { version: 1 } }), t.readById('A', ctx('A', {}, 2, 1))),
+      expected: ['SC-MGMT-PUT-01'],
+    },
+    {
+      title: 'a PUT without context that drops the attributes',
+      run: (t) => (t.addOwn('tok-A', 'kept', 'x'), t.put('A', { siteCode: 'b2b', metadata: { version: 1 } }), t.readById('A', ctx('A', { siteCode: 'b2b' }, 2, 1))),
       expected: ['SC-MGMT-PUT-01'],
     },
     {

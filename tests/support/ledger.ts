@@ -441,6 +441,8 @@ export class SessionLedger {
     // A write. One sent more than once (a retry after a gateway error or a reset connection) may have taken effect on
     // an earlier attempt: its last answer (a stale-version refusal, say) does not say what it did.
     const resent = (x.attempts ?? 1) > 1;
+    // Any write that may have changed something counts for the isolation check of the other sessions.
+    if (!(x.status >= 400 && x.status < 500) || resent) this.writeSeq++;
     if (resent || !(x.status >= 200 && x.status < 500) || (x.status >= 300 && x.status < 400) || (op.kind === 'other' && accepted)) {
       this.unsure(s, now);
       return findings;
@@ -455,7 +457,6 @@ export class SessionLedger {
       if (!s.unsure && s.known) s.writes.push({ x, op, accepted: false, sent: new Set() });
       return findings;
     }
-    this.writeSeq++;
     if (s.unsure || !s.known) {
       // Nothing known to compare against; a later read is taken as it is.
       this.unsure(s, now);
