@@ -179,14 +179,19 @@ function contentTypeExamples(body: BodySpec): Example<{ who: number; contentType
 const plainMap = (ctx: Ctx): Record<string, unknown> =>
   Object.fromEntries(Object.entries((ctx.context as Record<string, unknown> | undefined) ?? {}).filter(([k, v]) => isPlainName(k) && (typeof v === 'string' || (typeof v === 'object' && v !== null && !Array.isArray(v)))));
 
+/** Names that differ only in case from the crowded run's attribute (CROWDED_NAME): a case-folding store merges them. */
+const CASE_TWINS = { conformancetwin: 'lower', CONFORMANCETWIN: 'upper' };
+const CROWDED_NAME = 'ConformanceTwin';
+
 /**
- * Puts dozens of plain attributes on the subject's context by PATCH (beside its plain ones), so that the next write
- * meets a crowded map. No count limit is documented: a 4xx is a refusal (the run then sends nothing more); a 204
- * must have stored every one exactly (SC-PATCH-WHITELIST-04).
+ * Puts dozens of plain attributes on the subject's context by PATCH (beside its plain ones), two of them differing
+ * only in case from the name the run then writes, so that the write meets a crowded map. No count limit is
+ * documented: a 4xx is a refusal (the run then sends nothing more); a 204 must have stored every one exactly
+ * (SC-PATCH-WHITELIST-04).
  */
 async function crowdContext(w: World, s: Subject): Promise<string[] | undefined> {
   const pre = await read(w, s);
-  const crowd = dozensOfAttributes();
+  const crowd: Record<string, string> = { ...dozensOfAttributes(), ...CASE_TWINS };
   const res = await w.api.send('PATCH', `${tenantPath(w)}/me/context`, { token: s.token, json: { context: { ...plainMap(pre), ...crowd }, metadata: { version: pre.metadata?.version } } });
   if (res.status >= 400 && res.status < 500) return undefined;
   const now = await read(w, s);
@@ -268,13 +273,14 @@ test.describe('generated bad input on every write operation', () => {
       type Input = { who: number; route: 'own' | 'management'; contentType: string; body: BodySpec; crowded: boolean };
       const bodies = attributeBodyExamples();
       const plainBody = bodies[0].value;
+      const twinBody: BodySpec = { kind: 'object', fields: [['key', CROWDED_NAME], ['value', 'mixed']], metadata: { kind: 'absent' } };
       const coverage = new Coverage<Input>(
         [
           ...bodies.map((e): Example<Input> => ({ class: e.class, value: { who: 0, route: 'own', contentType: 'application/json', body: e.value, crowded: false } })),
           ...contentTypeExamples(plainBody).map((e) => ({ class: e.class, value: { ...e.value, route: 'own' as const, crowded: false } })),
           ...(w.service ? bodies.filter((e) => ['name-mixed-case', 'value-empty-string', 'value-non-ascii'].includes(e.class)).map((e): Example<Input> => ({ class: `management-${e.class}`, value: { who: 0, route: 'management', contentType: 'application/json', body: e.value, crowded: false } })) : []),
-          { class: 'onto-dozens', value: { who: 0, route: 'own', contentType: 'application/json', body: plainBody, crowded: true } },
-          ...(w.service ? [{ class: 'management-onto-dozens', value: { who: 0, route: 'management' as const, contentType: 'application/json', body: plainBody, crowded: true } }] : []),
+          { class: 'onto-dozens', value: { who: 0, route: 'own', contentType: 'application/json', body: twinBody, crowded: true } },
+          ...(w.service ? [{ class: 'management-onto-dozens', value: { who: 0, route: 'management' as const, contentType: 'application/json', body: twinBody, crowded: true } }] : []),
         ],
         (v) => {
           const body = classifyAttributeBody(v.body);
@@ -336,7 +342,7 @@ test.describe('generated bad input on every write operation', () => {
       );
       const { runs, seed } = await checkProperty(
         testInfo, NAMES, property, budget,
-        (v) => (v.crowded ? `onto a context holding ${Object.keys(dozensOfAttributes()).length} more plain attributes (set by PATCH /me/context):\n` : '') + showWrite('POST', v.route === 'own' ? '/session-context/{tenant}/me/context/attributes' : '/session-context/{tenant}/context/{sessionId}/attributes', w.subjects[v.who].who, v.contentType, v.body, v.route === 'own' ? '' : ', service token') + '\nthen DELETE …/attributes/{the name, percent-encoded}',
+        (v) => (v.crowded ? `onto a context holding ${Object.keys(dozensOfAttributes()).length} more plain attributes and ${Object.keys(CASE_TWINS).join(', ')} (set by PATCH /me/context):\n` : '') + showWrite('POST', v.route === 'own' ? '/session-context/{tenant}/me/context/attributes' : '/session-context/{tenant}/context/{sessionId}/attributes', w.subjects[v.who].who, v.contentType, v.body, v.route === 'own' ? '' : ', service token') + '\nthen DELETE …/attributes/{the name, percent-encoded}',
         failed(w),
         w.inconclusive,
         target,

@@ -22,6 +22,15 @@ function capped(changes: Record<string, unknown>): Record<string, unknown> {
 /** 'non-ascii-value-mangled': a string written through a Latin-1 column. */
 const latin1 = (v: unknown) => (typeof v === 'string' ? [...v].map((c) => (c.codePointAt(0)! > 0xff ? '?' : c)).join('') : v);
 
+/** 'attribute-names-case-insensitive': a unique key under a case-insensitive collation: a write lands on a stored twin. */
+function caseFold(map: Map<string, unknown>, before: Map<string, unknown>, key: string): void {
+  const twin = [...before.keys()].find((k) => k !== key && k.toLowerCase() === key.toLowerCase());
+  if (twin === undefined) return;
+  const value = map.get(key);
+  map.delete(key);
+  map.set(twin, value);
+}
+
 export const EDGE_HOOKS = {
   // the edges a live budget reaches only by its boundary examples
   'null-field-500': {
@@ -42,6 +51,13 @@ export const EDGE_HOOKS = {
     putChanges: (c) => capped(c),
     afterOwnAttribute: (r, before, key) => void (before.context.size >= CAP && !before.context.has(key) && r.context.delete(key)),
     afterManagementAttribute: (r, before, key) => void (before.context.size >= CAP && !before.context.has(key) && r.context.delete(key)),
+  },
+  'attribute-names-case-insensitive': {
+    afterOwnAttribute: (r, before, key) => caseFold(r.context, before.context, key),
+    afterManagementAttribute: (r, before, key) => caseFold(r.context, before.context, key),
+    afterAttributeDelete: (r, name) => {
+      for (const k of [...r.context.keys()]) if (k.toLowerCase() === name.toLowerCase()) r.context.delete(k);
+    },
   },
   'empty-string-value-nulled': { attributeInput: (key, value) => ({ key, value: value === '' ? null : value }) },
   'non-ascii-value-mangled': { attributeInput: (key, value) => ({ key, value: latin1(value) }) },
