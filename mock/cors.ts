@@ -20,7 +20,8 @@ export const CORS_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
  */
 export function allowedOrigin(setting: string, origin: string | undefined): string | undefined {
   if (setting === 'off') return undefined;
-  if (setting === '*') return origin ?? '*';
+  // Only a value that can go back out as a header is echoed (no origin is ever made of other characters).
+  if (setting === '*') return origin !== undefined && /^[\x21-\x7e]+$/.test(origin) ? origin : '*';
   const origins = setting.split(',');
   return origin !== undefined && origins.includes(origin) ? origin : origins[0];
 }

@@ -155,7 +155,7 @@ async function fuzz(settings: MockSettings, seed: number, requests: number) {
     else if (!g.chance(0.3)) headers.authorization = g.one([bearer(g.one(tokens)), bearer(g.one(tokens)), bearer(g.one(tokens)), bearer(g.one(tokens)), bearer('unknown'), 'Bearer', 'Basic abc', bearer(g.one(tokens)).toLowerCase(), `${bearer(g.one(tokens))} extra`]);
     if (g.chance(0.2)) headers['saas-token'] = g.one([login.saas_token, 'x', '']);
     // Browser storefronts: an Origin on any request, and preflight headers on any method (issue 14).
-    if (g.chance(0.15)) headers.origin = g.one(['http://localhost:3000', 'null', '', 'http://ü.test']);
+    if (g.chance(0.15)) headers.origin = g.one(['http://localhost:3000', 'null', '', 'http://ü.test', 'http://🙂.test']);
     if (g.chance(0.1)) headers['access-control-request-method'] = g.one(['PATCH', 'GET', '', 'NOPE']);
     if (g.chance(0.1)) headers['access-control-request-headers'] = g.one(['authorization, saas-token', '', ',,,', 'x'.repeat(3000), 'bad header\u0001']);
     if (g.chance(0.05)) headers['x-version'] = g.one(['v2', '', 'ü']);
