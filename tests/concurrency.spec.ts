@@ -67,16 +67,21 @@ function otherValue(w: World, field: Slot['field'], before: Ctx): string | undef
   return values.find((v) => v !== before[field]) ?? values[0];
 }
 
-/** PATCH sends one field and no `context`; PUT sends one field and the map as it was plus its own attribute. */
+/**
+ * PATCH and the plain PUT send one field and no `context`: "Include `context` to update custom attributes", so neither
+ * may take away an attribute written beside it. The upsert PUT sends one field and the map as it was plus its own
+ * attribute, so it replaces the map.
+ */
 function patchFields(w: World, slot: Slot, before: Ctx): [string, unknown][] {
   const value = otherValue(w, slot.field, before);
   return value === undefined ? [] : [[slot.field, value]];
 }
-function putFields(w: World, slot: Slot, before: Ctx): [string, unknown][] {
+function withMap(w: World, slot: Slot, before: Ctx): [string, unknown][] {
   return [...patchFields(w, slot, before), ['context', { ...mapOf(before), [slot.key]: `put ${slot.key}` }]];
 }
 
 function putWriter(name: string, upsert: boolean): WriterKind {
+  const putFields = upsert ? withMap : patchFields;
   return {
     name,
     versioned: true,
@@ -121,7 +126,7 @@ const WRITERS: WriterKind[] = [
     },
   },
   putWriter('management PUT', false),
-  putWriter('management PUT ?upsert=true', true),
+  putWriter('management PUT ?upsert=true with a context map', true),
   attributeWriter('own', 'post'),
   attributeWriter('management', 'post'),
   attributeWriter('own', 'delete'),

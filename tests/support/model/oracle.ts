@@ -173,7 +173,9 @@ export function expectPut(body: BodySpec, contentType: string, spec: SpecVersion
   if (opts.customer && !opts.saasToken) worsen(e, 'reject', "the context is a customer's and no saas-token is sent (OBSERVED, SC-MGMT-PUT-08)");
   const fields = spec === '2026-04' ? ['siteCode', 'currency', 'targetLocation', 'language'] : ['siteCode', 'currency', 'targetLocation'];
   const sent = new Set(body.fields.map(([k]) => k));
-  for (const f of ['siteCode', 'currency', 'targetLocation', 'language', 'cartId', 'customerId', 'context']) if (!sent.has(f)) e.free.add(f);
+  // "Include `context` to update custom attributes" (the PUT request body, 2026-06-11): without it they stay as they
+  // are. What PUT does to the other fields it does not carry is not documented.
+  for (const f of ['siteCode', 'currency', 'targetLocation', 'language', 'cartId', 'customerId']) if (!sent.has(f)) e.free.add(f);
   for (const [k, v] of body.fields) {
     if (fields.includes(k)) sessionFieldRule(e, k, v, sites);
     else if (k === 'context') contextRule(e, v);
