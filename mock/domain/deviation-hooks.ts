@@ -29,9 +29,6 @@ export const DEVIATION_HOOKS: { readonly [N in DeviationName]: Hooks } = {
   'stale-message-reworded': {
     staleGuard: (_op, { store, record }) => error(store.settings.staleVersionStatus, `Session context ${record.sessionId} was modified concurrently`, { sessionId: record.sessionId }),
   },
-  'stale-message-reworded': {
-    staleGuard: (_op, { store, record }) => error(store.settings.staleVersionStatus, `Session context ${record.sessionId} was modified concurrently`, { sessionId: record.sessionId }),
-  },
   'version-optional': { versionProblem: (p) => (p !== 'missing-metadata' ? 'tolerate' : undefined) },
   // PATCH whitelist
   'protected-field-applied': {

@@ -25,7 +25,6 @@ const CATALOGUE = [
   { name: 'missing-metadata-accepted', area: 'locking', description: 'PATCH without metadata is applied', violates: ['SC-VERSION-03'] },
   { name: 'modified-at-frozen', area: 'locking', description: 'metadata.modifiedAt never moves after creation', violates: ['SC-VERSION-08'] },
   { name: 'created-at-moves', area: 'locking', description: 'metadata.createdAt is reset on every write', violates: ['SC-VERSION-08', 'SC-PATCH-IGNORED-04'] },
-  { name: 'stale-message-reworded', area: 'locking', description: 'a stale version is refused with a message that neither names the version nor says "has not been found"', violates: ['SC-VERSION-10'] },
   { name: 'stale-message-reworded', area: 'locking', description: 'a stale version is refused with a message that neither names the version nor says "has not been found"', violates: ['SC-VERSION-10'], settings: { staleVersionStatus: 404 } },
   { name: 'version-optional', area: 'locking', description: 'a write whose metadata has no integer version is applied unchecked', violates: ['SC-VERSION-04', 'SC-VERSION-05', 'SC-MGMT-PUT-07'] },
   // PATCH whitelist
