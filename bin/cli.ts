@@ -41,7 +41,7 @@ Each option is also read from the environment and ./.env (flag > environment > .
 Bundled mock: MOCK_CONTEXT_CREATION, MOCK_STALE_VERSION_STATUS, MOCK_DEVIATION. Reports: D/conformance.json,
 conformance.md, junit.xml, html/, results.json, reproducers/*.sh (failing exchanges as curl commands).
 mock: the bundled mock on --port N (default 4010; 0 picks one); \`mock --help\` lists its settings (contexts at
-  login, 409 on a stale version, a deviation, latency, rate limits, gateway errors, …).
+  the first cart, 409 on a stale version, CORS, strict token shapes, a deviation, latency, rate limits, …).
 proxy: a transparent proxy in front of --target that judges the API and the client on the traffic passing through;
   Ctrl-C writes D/conformance.json and conformance.md; \`proxy --help\` lists its options (docs/proxy.md).`;
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SuiteInfo, TargetInfo } from './model.js';
+import { defaultSettings } from '../mock/domain/types.js';
 
 export interface ConformanceMetadata {
   suite: SuiteInfo;
@@ -51,8 +52,8 @@ export function conformanceMetadata(env: NodeJS.ProcessEnv = process.env): Confo
       mock: live
         ? null
         : {
-            contextCreation: get('MOCK_CONTEXT_CREATION') || 'cart',
-            staleVersionStatus: get('MOCK_STALE_VERSION_STATUS') || '404',
+            contextCreation: get('MOCK_CONTEXT_CREATION') || defaultSettings.contextCreation,
+            staleVersionStatus: get('MOCK_STALE_VERSION_STATUS') || String(defaultSettings.staleVersionStatus),
             deviation: get('MOCK_DEVIATION') || null,
             // Every MOCK_* variable set (latency, rate limits, …), as given.
             variables: Object.fromEntries(Object.keys(env).filter((k) => k.startsWith('MOCK_') && get(k)).sort().map((k) => [k, get(k)])),

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import type { TestInfo } from '@playwright/test';
 import type { Api, Exchange } from '../api.js';
 import type { BudgetName, TargetConfig } from '../target.js';
+import { defaultSettings } from '../../../mock/domain/types.js';
 
 export interface Budget {
   runs: number;
@@ -113,8 +114,8 @@ export function replayEnv(target: TargetConfig): string {
   if (!s) return 'TARGET=live ';
   const parts = [
     s.deviation ? `MOCK_DEVIATION=${s.deviation}` : '',
-    s.contextCreation !== 'cart' ? `MOCK_CONTEXT_CREATION=${String(s.contextCreation)}` : '',
-    s.staleVersionStatus !== 404 ? `MOCK_STALE_VERSION_STATUS=${String(s.staleVersionStatus)}` : '',
+    s.contextCreation !== defaultSettings.contextCreation ? `MOCK_CONTEXT_CREATION=${String(s.contextCreation)}` : '',
+    s.staleVersionStatus !== defaultSettings.staleVersionStatus ? `MOCK_STALE_VERSION_STATUS=${String(s.staleVersionStatus)}` : '',
     target.specVersion !== '2026-04' ? `SPEC_VERSION=${target.specVersion}` : '',
   ].filter(Boolean);
   return parts.length ? `${parts.join(' ')} ` : '';
