@@ -169,6 +169,15 @@ test.describe('session ledger: what a correct implementation may answer gives no
     expect(t.findings).toEqual([]);
   });
 
+  test('a mistyped field answered 2xx may be coerced or stored as sent', () => {
+    const t = started();
+    t.put('A', { currency: 42, metadata: { version: 1 } });
+    t.readById('A', ctx('A', { currency: '42' }, 2, 1));
+    t.patch('tok-A', { targetLocation: ['AT'], metadata: { version: 2 } });
+    t.read('tok-A', ctx('A', { currency: '42', targetLocation: ['AT'] }, 3, 2));
+    expect(t.findings).toEqual([]);
+  });
+
   test('a 404 read (late visibility) concludes nothing; the context read later is judged against the writes', () => {
     const t = started();
     t.patch('tok-A', { targetLocation: 'AT', metadata: { version: 1 } });
@@ -273,6 +282,11 @@ test.describe('session ledger: each class of wrong effect is a finding naming it
     {
       title: 'a PUT without context that drops the attributes',
       run: (t) => (t.addOwn('tok-A', 'kept', 'x'), t.put('A', { siteCode: 'b2b', metadata: { version: 1 } }), t.readById('A', ctx('A', { siteCode: 'b2b' }, 2, 1))),
+      expected: ['SC-MGMT-PUT-01'],
+    },
+    {
+      title: 'a PUT that answers 204 to a mistyped field and drops it silently',
+      run: (t) => (t.put('A', { currency: 42, metadata: { version: 1 } }), t.readById('A', ctx('A', {}, 2, 1))),
       expected: ['SC-MGMT-PUT-01'],
     },
     {

@@ -271,9 +271,25 @@ function fold(known: Ctx, writes: Write[]): Folded {
   return { ctx, free, versions, createdAt, modifiedAt };
 }
 
+/**
+ * A field sent with a value of the wrong type (not null) and answered 2xx may be coerced or stored, but not dropped
+ * without a word (the oracle's mustChange). Decidable only where one accepted write carried it.
+ */
+function silentDrops(actual: Ctx, known: Ctx, writes: Write[]): string[] {
+  const accepted = writes.filter((w) => w.accepted);
+  if (accepted.length !== 1 || !accepted[0].e) return [];
+  const w = accepted[0];
+  return [...w.e!.mustChange]
+    .filter((f) => isDeepStrictEqual(actual[f], known[f]))
+    .map((f) => `${f} was sent with a value of the wrong type, answered ${w.x.status}, and kept ${JSON.stringify(known[f]) ?? 'nothing'}: silently dropped`);
+}
+
 function judge(actual: Ctx, known: Ctx, writes: Write[]): string[] {
   const f = fold(known, writes);
-  return differences(actual, f.ctx, { free: f.free, versions: f.versions, createdAt: f.createdAt, modifiedAt: f.modifiedAt, before: known });
+  return [
+    ...differences(actual, f.ctx, { free: f.free, versions: f.versions, createdAt: f.createdAt, modifiedAt: f.modifiedAt, before: known }),
+    ...silentDrops(actual, known, writes),
+  ];
 }
 
 // ------------------------------------------------------------------ which requirement a difference breaks
@@ -300,7 +316,7 @@ function requirementOf(w: Write, field: string, named: boolean, spec: SpecVersio
     case 'patch':
       if (field === 'metadata.version') return 'SC-VERSION-07';
       if (field === 'metadata.createdAt' || field === 'metadata.modifiedAt') return w.sent.has(field) ? IGNORED_IDS[field] : 'SC-VERSION-08';
-      if (named && w.e && Object.hasOwn(w.e.set, field)) return WHITELIST_IDS[field] ?? 'SC-PATCH-02';
+      if (named && w.e && (Object.hasOwn(w.e.set, field) || w.e.mustChange.has(field))) return WHITELIST_IDS[field] ?? 'SC-PATCH-02';
       if (w.sent.has(field)) return IGNORED_IDS[field] ?? (field === 'language' && spec === '2022-11' ? 'SC-PATCH-IGNORED-07' : 'SC-PATCH-IGNORED-06');
       return 'SC-PATCH-02';
     case 'put':
@@ -524,7 +540,10 @@ export class SessionLedger {
   private blame(s: Session, actual: Ctx, read: Exchange): LedgerFinding[] {
     const known = s.known!;
     const f = fold(known, s.writes);
-    const lines = differences(actual, f.ctx, { free: f.free, versions: f.versions, createdAt: f.createdAt, modifiedAt: f.modifiedAt, before: known });
+    const lines = [
+      ...differences(actual, f.ctx, { free: f.free, versions: f.versions, createdAt: f.createdAt, modifiedAt: f.modifiedAt, before: known }),
+      ...silentDrops(actual, known, s.writes),
+    ];
     const accepted = s.writes.filter((w) => w.accepted);
     const last = accepted.at(-1);
     const others = this.writeSeq - s.seqAtKnown > accepted.length;
@@ -612,5 +631,5 @@ export class SessionLedger {
 function namedField(w: Write, field: string): boolean {
   if (field.startsWith('metadata.')) return false;
   if (w.op.kind === 'attr-post' || w.op.kind === 'attr-delete') return false;
-  return w.e ? Object.hasOwn(w.e.set, field) : false;
+  return w.e ? Object.hasOwn(w.e.set, field) || w.e.mustChange.has(field) : false;
 }
