@@ -4,8 +4,9 @@
  * metadata.version value"; `upsert=true` creates a missing one; the saas-token header "is only required if the
  * session context belongs to a logged-in customer". Attribute POST/DELETE answer 204, without optimistic locking.
  */
+import type { Api, Exchange } from './support/api.js';
 import { expect, record, req, test } from './support/fixtures.js';
-import type { Flows, SessionContext } from './support/flows.js';
+import { saasTokenDemanded, type Flows, type PutSession, type SessionContext } from './support/flows.js';
 import { sessionContextSchema } from './support/schemas.js';
 import { otherValues as otherValuesOf } from './support/sites.js';
 
@@ -38,48 +39,79 @@ function putBody(before: SessionContext, changes: Record<string, unknown>, versi
   return body;
 }
 
+type Put = (body: unknown, opts?: { upsert?: boolean }) => Promise<Exchange>;
+
+/** The first PUT on an anonymous context got the open saas-token refusal: the attempt there ends. */
+class SaasTokenDemanded extends Error {}
+
+/**
+ * Runs `body` on an anonymous session's context; if the target refuses the first PUT there for want of saas-token
+ * (open, BEHAVIOUR.md §8), runs it again on the test customer's context with the customer's saas-token, where the
+ * requirement holds just the same (flows.customerForPut skips, naming why, without a test customer). `put` sends
+ * the session's saas-token where it has one. A refusal after an accepted PUT is no open answer: the test judges it.
+ */
+async function onPutSession(flows: Flows, api: Api, body: (s: PutSession, put: Put) => Promise<void>): Promise<void> {
+  const service = await flows.serviceToken();
+  const attempt = (s: PutSession) => {
+    let sent = 0;
+    const put: Put = async (content, opts = {}) => {
+      const res = await api.putContext(service, s.sessionId, content, { ...opts, saasToken: s.saasToken });
+      if (sent++ === 0 && saasTokenDemanded(res, s.customer)) throw new SaasTokenDemanded();
+      return res;
+    };
+    return body(s, put);
+  };
+  const anonymous = await flows.withContext();
+  try {
+    await attempt({ token: anonymous.token, sessionId: anonymous.sessionId, cartId: anonymous.cartId, customer: false });
+  } catch (e) {
+    if (!(e instanceof SaasTokenDemanded)) throw e;
+    await attempt(await flows.customerForPut());
+  }
+}
+
 test.describe('management endpoints', () => {
   test('PUT with the current metadata.version answers 204 and a following GET shows the values sent', req('SC-MGMT-PUT-01', 'SC-SCHEMA-02'), async ({ flows, api }) => {
-    const session = await flows.withContext();
-    const service = await flows.serviceToken();
-    const before = await flows.managedContext(session.sessionId);
-    const values = await otherValues(flows, session.token, before);
-    const res = await api.putContext(service, session.sessionId, putBody(before, { ...values, context: { conformancePut: 'put', nested: { a: 'b' } } }, before.metadata.version));
-    expect(res).toHaveStatus(204);
-    const after = await api.getContext(service, session.sessionId);
-    expect(after).toHaveStatus(200);
-    expect(after).toMatchSchema(sessionContextSchema(flows.specVersion));
-    const body = after.json as SessionContext;
-    expect(body.currency, 'currency sent by PUT').toBe(values.currency);
-    expect(body.targetLocation, 'targetLocation sent by PUT').toBe(values.targetLocation);
-    expect(body.context, 'context sent by PUT').toEqual({ conformancePut: 'put', nested: { a: 'b' } });
-    expect(body.cartId, 'cartId resent unchanged').toBe(session.cartId);
-    expect((await flows.context(session.token)).currency, 'the own view shows the same write').toBe(values.currency);
+    await onPutSession(flows, api, async (session, put) => {
+      const before = await flows.managedContext(session.sessionId);
+      const values = await otherValues(flows, session.token, before);
+      const res = await put(putBody(before, { ...values, context: { conformancePut: 'put', nested: { a: 'b' } } }, before.metadata.version));
+      expect(res).toHaveStatus(204);
+      const after = await api.getContext(await flows.serviceToken(), session.sessionId);
+      expect(after).toHaveStatus(200);
+      expect(after).toMatchSchema(sessionContextSchema(flows.specVersion));
+      const body = after.json as SessionContext;
+      expect(body.currency, 'currency sent by PUT').toBe(values.currency);
+      expect(body.targetLocation, 'targetLocation sent by PUT').toBe(values.targetLocation);
+      expect(body.context, 'context sent by PUT').toEqual({ conformancePut: 'put', nested: { a: 'b' } });
+      expect(body.cartId, 'cartId resent unchanged').toBe(session.cartId ?? before.cartId);
+      expect((await flows.context(session.token)).currency, 'the own view shows the same write').toBe(values.currency);
+    });
   });
 
   test('a successful PUT raises metadata.version by exactly 1 (observed)', req('SC-MGMT-PUT-02'), async ({ flows, api }) => {
-    const session = await flows.withContext();
-    const service = await flows.serviceToken();
-    for (let i = 0; i < 3; i++) {
-      const before = await flows.managedContext(session.sessionId);
-      expect(await api.putContext(service, session.sessionId, putBody(before, { context: { step: String(i) } }, before.metadata.version))).toHaveStatus(204);
-      const after = await flows.managedContext(session.sessionId);
-      expect(after.metadata.version).toBe(before.metadata.version + 1);
-    }
+    await onPutSession(flows, api, async (session, put) => {
+      for (let i = 0; i < 3; i++) {
+        const before = await flows.managedContext(session.sessionId);
+        expect(await put(putBody(before, { context: { step: String(i) } }, before.metadata.version))).toHaveStatus(204);
+        const after = await flows.managedContext(session.sessionId);
+        expect(after.metadata.version).toBe(before.metadata.version + 1);
+      }
+    });
   });
 
   test('PUT with a stale metadata.version is rejected and changes nothing', req('SC-MGMT-PUT-03'), async ({ flows, api }, testInfo) => {
-    const session = await flows.withContext();
-    const service = await flows.serviceToken();
-    // Raise the version first, so that "stale" is a version that once existed.
-    const v1 = await flows.managedContext(session.sessionId);
-    expect(await api.putContext(service, session.sessionId, putBody(v1, { context: { seed: 'v2' } }, v1.metadata.version))).toHaveStatus(204);
-    const before = await flows.managedContext(session.sessionId);
-    const res = await api.putContext(service, session.sessionId, putBody(before, { context: { stale: 'x' } }, before.metadata.version - 1));
-    // 404 is what the live API answers to a stale PATCH; 409 is what other Emporix services use (BEHAVIOUR.md §2).
-    record(testInfo, `stale PUT answered ${res.status}`);
-    expect(res).toHaveStatus([404, 409]);
-    expect(await flows.managedContext(session.sessionId), 'a rejected PUT must change nothing').toEqual(before);
+    await onPutSession(flows, api, async (session, put) => {
+      // Raise the version first, so that "stale" is a version that once existed.
+      const v1 = await flows.managedContext(session.sessionId);
+      expect(await put(putBody(v1, { context: { seed: 'v2' } }, v1.metadata.version))).toHaveStatus(204);
+      const before = await flows.managedContext(session.sessionId);
+      const res = await put(putBody(before, { context: { stale: 'x' } }, before.metadata.version - 1));
+      // 404 is what the live API answers to a stale PATCH; 409 is what other Emporix services use (BEHAVIOUR.md §2).
+      record(testInfo, `stale PUT answered ${res.status}`);
+      expect(res).toHaveStatus([404, 409]);
+      expect(await flows.managedContext(session.sessionId), 'a rejected PUT must change nothing').toEqual(before);
+    });
   });
 
   const unversioned: { title: string; metadata: unknown }[] = [
@@ -88,16 +120,17 @@ test.describe('management endpoints', () => {
   ];
   for (const c of unversioned) {
     test(c.title, req('SC-MGMT-PUT-07'), async ({ flows, api }, testInfo) => {
-      const session = await flows.withContext();
-      const service = await flows.serviceToken();
-      const before = await flows.managedContext(session.sessionId);
-      const body = putBody(before, { context: { unversioned: 'x' } }, undefined);
-      if (c.metadata !== undefined) body.metadata = c.metadata;
-      const res = await api.putContext(service, session.sessionId, body);
-      record(testInfo, `${c.title.split(' gets')[0]}: answered ${res.status}`);
-      // metadata is required in SessionContext_PUT; which 4xx a missing one gets is not documented.
-      expect(res).toHaveStatus('4xx');
-      expect(await flows.managedContext(session.sessionId), 'a rejected PUT must change nothing').toEqual(before);
+      // A refusal for want of saas-token would say nothing about the version: the customer's context is tried then.
+      await onPutSession(flows, api, async (session, put) => {
+        const before = await flows.managedContext(session.sessionId);
+        const body = putBody(before, { context: { unversioned: 'x' } }, undefined);
+        if (c.metadata !== undefined) body.metadata = c.metadata;
+        const res = await put(body);
+        record(testInfo, `${c.title.split(' gets')[0]}: answered ${res.status}`);
+        // metadata is required in SessionContext_PUT; which 4xx a missing one gets is not documented.
+        expect(res).toHaveStatus('4xx');
+        expect(await flows.managedContext(session.sessionId), 'a rejected PUT must change nothing').toEqual(before);
+      });
     });
   }
 
@@ -106,6 +139,11 @@ test.describe('management endpoints', () => {
     const sessionId = await ownSessionWithoutContext(flows);
     // A context that does not exist has no version yet; the schema still requires one, so 1 is sent.
     const res = await api.putContext(service, sessionId, { context: { conformanceUpsert: 'created' }, metadata: { version: 1 } }, { upsert: true });
+    if (saasTokenDemanded(res, false)) {
+      expect(await api.getContext(service, sessionId), 'a refused upsert creates nothing').toHaveStatus(404);
+      // A customer's session already has a context, and whose saas-token could go with an upsert is not documented.
+      test.skip(true, 'the target refuses an upsert without saas-token on a session that is not a customer\'s (open, BEHAVIOUR.md §8): no session of the suite can show that upsert creates a context');
+    }
     expect(res).toHaveStatus(204);
     // Just created: a live tenant may take a moment to show it (CONFORMANCE_PROPAGATION_MS).
     const after = await flows.poll(() => api.getContext(service, sessionId), (x) => x.status !== 404);
@@ -123,11 +161,16 @@ test.describe('management endpoints', () => {
     const { absent } = await flows.contextAbsent(session.token);
     const sessionId = absent ? session.sessionId : crypto.randomUUID();
     const res = await api.putContext(service, sessionId, { context: { conformanceNoUpsert: 'x' }, metadata: { version: 1 } });
-    expect(res).toHaveStatus(404);
-    expect(res).toMatchSchema('NotFound');
+    const demanded = saasTokenDemanded(res, false);
+    if (!demanded) {
+      expect(res).toHaveStatus(404);
+      expect(res).toMatchSchema('NotFound');
+    }
     const { absent: stillAbsent, res: after } = await flows.contextAbsent(session.token);
     if (absent) expect(stillAbsent, `a PUT without upsert does not create a context (GET answered ${after.status})`).toBe(true);
     else expect(await api.getContext(service, sessionId), 'a PUT without upsert does not create a context').toHaveStatus(404);
+    // The answer to a missing context without upsert is only seen where the header question does not come first.
+    test.skip(demanded, 'the target refuses a PUT without saas-token on a session that is not a customer\'s before it looks for the context (open, BEHAVIOUR.md §8): it created nothing, but its 404 for a missing context is not seen');
   });
 
   test("PUT on a logged-in customer's context with that customer's saas-token answers 204 and applies the values", req('SC-MGMT-PUT-06'), async ({ flows, api }) => {

@@ -9,6 +9,7 @@ import type { TargetConfig } from './target.js';
 import { redactText, registerSecret } from './redact.js';
 import { preview } from './universal.js';
 import { defaultSiteOf, type Site } from './sites.js';
+import { record } from './requirements.js';
 
 export interface SessionContext {
   sessionId: string;
@@ -34,6 +35,16 @@ export interface ContextSession extends AnonymousSession {
   cartId: string;
 }
 
+/** A session whose context a management PUT writes to; `saasToken` only where it is a logged-in customer's. */
+export interface PutSession {
+  token: string;
+  sessionId: string;
+  /** The cart made for the session before it logged in, if any (an anonymous session's own cart). */
+  cartId?: string;
+  saasToken?: string;
+  customer: boolean;
+}
+
 export interface CustomerSession {
   token: string;
   saasToken: string;
@@ -49,6 +60,30 @@ export function jsonBody<T>(x: Exchange, what: string): T {
     throw new Error(`${what}: expected JSON, got ${type}: ${preview(redactText(x.text)) || '(empty body)'}\n\n${describeExchange(x)}`);
   }
   return x.json as T;
+}
+
+/**
+ * Whether `res` is the target's answer to a question the documents leave open (BEHAVIOUR.md §8): a management PUT
+ * sent without `saas-token` to a context that is not a logged-in customer's, refused with a 4xx whose message names
+ * `saas-token`. The PUT's header is "only required if the session context belongs to a logged-in customer", yet the
+ * live API refused an anonymous upsert with "Required Header [saas-token]" before it looked at the body (§2). A
+ * target may do either, so such a refusal is no failure; like every refusal it must change nothing. Each one is
+ * recorded, once per test, as an observed answer. For a customer's context (`customer`) nothing is open: the
+ * header is documented as required there, so this never answers true for it.
+ */
+export function saasTokenDemanded(res: Exchange, customer: boolean): boolean {
+  if (customer || res.method !== 'PUT' || res.status < 400 || res.status >= 500) return false;
+  if (Object.entries(res.requestHeaders).some(([k, v]) => k.toLowerCase() === 'saas-token' && v !== '')) return false;
+  if (!/saas-token/i.test(res.text)) return false;
+  const message = (res.json as { message?: unknown } | undefined)?.message;
+  const what = `a management PUT without saas-token on a context that is not a customer's answered ${res.status} ${JSON.stringify(preview(redactText(typeof message === 'string' ? message : res.text)))} (the target requires the header there too; open in the documents, BEHAVIOUR.md §8)`;
+  try {
+    const info = test.info();
+    if (!info.annotations.some((a) => a.type === 'observed' && a.description === what)) record(info, what);
+  } catch {
+    // Outside a running test (a script reusing the support code): nothing to record on.
+  }
+  return true;
 }
 
 interface TrackedSession {
@@ -195,6 +230,21 @@ export class Flows {
     const sessionId = body.session_id ?? body.sessionId;
     this.track(sessionId ?? anon.sessionId, token);
     return { token, saasToken, sessionId, anonymous: anon, login };
+  }
+
+  /**
+   * For a test whose anonymous PUT got the open refusal (saasTokenDemanded): the requirement it verifies holds for a
+   * logged-in customer's context too, where the saas-token is documented, so the test carries on with the test
+   * customer's context and its saas-token. Without a test customer the test is skipped, naming why.
+   */
+  async customerForPut(): Promise<PutSession> {
+    test.skip(
+      !this.target.customer,
+      "the target refuses a management PUT without saas-token on an anonymous context (open, BEHAVIOUR.md §8), and EMPORIX_CUSTOMER_EMAIL and EMPORIX_CUSTOMER_PASSWORD are not set: no customer's context to run the PUT on with its saas-token",
+    );
+    const anonymous = await this.withContext();
+    const customer = await this.customer(this.target.customer!, anonymous);
+    return { token: customer.token, sessionId: customer.sessionId ?? anonymous.sessionId, saasToken: customer.saasToken, customer: true };
   }
 
   requireService(): NonNullable<TargetConfig['service']> {
