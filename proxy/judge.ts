@@ -13,6 +13,7 @@ import type { SpecVersion } from '../tests/support/target.js';
 import { ClientJudge, CLIENT_RULES, type ClientFindingKind } from './client.js';
 import { ConcurrencyJudge } from './concurrency.js';
 import { checkRefusal } from './refusals.js';
+import { AccessJudge } from './access.js';
 import { routeOf } from './routes.js';
 import type { TimedExchange } from './server.js';
 
@@ -109,6 +110,7 @@ export class TrafficJudge {
   readonly tenants = new Set<string>();
   private readonly client: ClientJudge;
   readonly concurrency = new ConcurrencyJudge();
+  readonly access = new AccessJudge();
 
   constructor(private readonly o: JudgeOptions) {
     this.client = new ClientJudge(o.specVersion);
@@ -125,6 +127,7 @@ export class TrafficJudge {
   expire(idleMs: number, now = Date.now()): void {
     this.client.expire(idleMs, now);
     this.concurrency.expire(idleMs, now);
+    this.access.expire(idleMs, now);
     this.o.ledger?.expire(idleMs, now);
   }
 
@@ -173,6 +176,9 @@ export class TrafficJudge {
           this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation, text: f.text, evidence: evidenceOf([x]), at });
         }
       }
+    }
+    for (const f of this.access.observe(x)) {
+      this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation: route.operation, text: f.text, evidence: evidenceOf([x]), at });
     }
     for (const f of this.concurrency.observe(x)) {
       this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation: route.operation, text: f.text, evidence: evidenceOf(f.exchanges), at });
