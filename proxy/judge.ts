@@ -97,6 +97,18 @@ export function evidenceOf(exchanges: Exchange[]): string {
   return exchanges.map((x) => describeExchange(presentable(x))).join('\n\n');
 }
 
+/**
+ * The shape requirement of one operation that a universal violation also breaks: SC-HTTP-03 on a GET is SC-SCHEMA-01
+ * or -02; SC-HTTP-04 accepts more than SC-SCHEMA-03 (404) and SC-SCHEMA-04 (401) do, so failing it fails them.
+ */
+function specificOf(requirement: string, kind: string, status: number): string | undefined {
+  if (requirement === 'SC-HTTP-03' && kind === 'own-get') return 'SC-SCHEMA-01';
+  if (requirement === 'SC-HTTP-03' && kind === 'mgmt-get') return 'SC-SCHEMA-02';
+  if (requirement === 'SC-HTTP-04' && status === 404) return 'SC-SCHEMA-03';
+  if (requirement === 'SC-HTTP-04' && status === 401) return 'SC-SCHEMA-04';
+  return undefined;
+}
+
 export class TrafficJudge {
   readonly startedAt = new Date();
   exchanges = 0;
@@ -171,6 +183,9 @@ export class TrafficJudge {
         op.exchanges++;
         for (const v of checkExchange(x, this.o.specVersion)) {
           this.add(op.violations, { side: 'api', id: v.requirement, operation, text: v.text, evidence: evidenceOf([x]), at });
+          // The universal check is the lenient reading; failing it fails the operation's own shape requirement too.
+          const specific = specificOf(v.requirement, route.kind, x.status);
+          if (specific) this.add(this.ledgerFindings, { side: 'api', id: specific, operation, text: v.text, evidence: evidenceOf([x]), at });
         }
         for (const f of checkRefusal(x, this.o.specVersion)) {
           this.add(this.ledgerFindings, { side: 'api', id: f.requirement, operation, text: f.text, evidence: evidenceOf([x]), at });

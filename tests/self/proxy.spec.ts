@@ -131,7 +131,7 @@ test.describe('the conformance proxy', () => {
       expect(a.headers['content-encoding']).toBe('gzip');
       expect(a.body.equals(payload)).toBe(true);
       // version "1" is a string: the schema check (SC-HTTP-03) must have seen the decoded body.
-      expect(judge.apiRequirements()).toEqual(['SC-HTTP-03']);
+      expect(judge.apiRequirements()).toEqual(['SC-HTTP-03', 'SC-SCHEMA-01']);
     } finally {
       await proxy.close();
       await new Promise<void>((done) => target.close(() => done()));
@@ -142,7 +142,7 @@ test.describe('the conformance proxy', () => {
     const validate = validatorFor('conformance-report.schema.json');
     for (const [deviation, expected] of [
       [undefined, []],
-      ['version-as-string', ['SC-HTTP-03']],
+      ['version-as-string', ['SC-HTTP-03', 'SC-SCHEMA-01']],
       ['whitelisted-field-dropped', ['SC-PATCH-WHITELIST-02']],
     ] as const) {
       const r = await rig({ deviation: deviation as MockSettings['deviation'] });
@@ -161,6 +161,28 @@ test.describe('the conformance proxy', () => {
         expect(validate(report), formatErrors(validate.errors)).toBe(true);
         expect(report.verdict.exitCode).toBe(expected.length ? 1 : 0);
         expect(JSON.stringify(report)).not.toContain(token);
+      } finally {
+        await r.close();
+      }
+    }
+  });
+
+  test('judges single exchanges against what the traffic taught about the token: refusals, tenants, bearer', async () => {
+    for (const [deviation, expected] of [
+      [undefined, []],
+      ['missing-metadata-accepted', ['SC-VERSION-03']],
+      ['tenant-mismatch-served', ['SC-TENANT-02']],
+      ['fault-body-plain', ['SC-AUTH-01']],
+    ] as const) {
+      const r = await rig({ deviation: deviation as MockSettings['deviation'] });
+      try {
+        const { token } = await login(r.proxy.url);
+        const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        await send(r.proxy.url, 'POST', `/cart/${TENANT}/carts`, auth, '{"currency":"EUR"}');
+        await send(r.proxy.url, 'PATCH', `/session-context/${TENANT}/me/context`, auth, '{"currency":"USD"}');
+        await send(r.proxy.url, 'GET', '/session-context/othertenant/me/context', auth);
+        await send(r.proxy.url, 'GET', `/session-context/${TENANT}/me/context`);
+        expect(r.judge.apiRequirements(), `deviation ${deviation}`).toEqual([...expected].sort());
       } finally {
         await r.close();
       }
