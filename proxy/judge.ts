@@ -177,7 +177,14 @@ export class TrafficJudge {
       // 502, 503, 504 and 429 are the gateway's, not the service's: the suite makes such a test inconclusive.
       if ([429, 502, 503, 504].includes(x.status)) this.notJudged.gateway++;
       else {
-        const operation = route.kind === 'other' ? `${x.method} ${new URL(x.url).pathname.replace(/^(\/session-context\/)[^/]+/, '$1{tenant}')}` : route.operation;
+        // Another method on an operation's path (HEAD, OPTIONS, a wrong one): one key per path template, so that the
+        // table stays as small as the API.
+        const template = () =>
+          new URL(x.url).pathname
+            .replace(/^(\/session-context\/)[^/]+/, '$1{tenant}')
+            .replace(/^(\/session-context\/\{tenant\}\/context\/)[^/]+/, '$1{sessionId}')
+            .replace(/\/attributes\/[^/]+$/, '/attributes/{attributeName}');
+        const operation = route.kind === 'other' ? `${x.method.slice(0, 10)} ${template()}` : route.operation;
         let op = this.operations.get(operation);
         if (!op) this.operations.set(operation, (op = { exchanges: 0, violations: new Map() }));
         op.exchanges++;
