@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import type { Api, Exchange } from '../api.js';
-import type { AnonymousSession, Flows } from '../flows.js';
+import { saasTokenDemanded, type AnonymousSession, type Flows } from '../flows.js';
 import type { TargetConfig } from '../target.js';
 import { plainName, renderBody, showBody, type BodySpec, type SiteValues } from '../generators.js';
 import { attributeOf, checkWrite, differences, expectAttributePost, expectPatch, expectPut, isPlainObject, type Ctx } from './oracle.js';
@@ -211,7 +211,8 @@ export function putCommand(label: 'A' | 'M', body: BodySpec, upsert: boolean, sa
       const sendSaas = saas && !!s.saasToken;
       const res = await r.api.putContext(r.service, s.sessionId, renderBody(body, version), { upsert, saasToken: sendSaas ? s.saasToken : undefined });
       const after = await readManaged(r, s, s.ctx !== undefined || (upsert && is2xx(res.status)));
-      const e = expectPut(body, 'application/json', r.target.specVersion, sites, { customer: s.ctx?.customerId !== undefined, saasToken: sendSaas });
+      const customer = s.ctx?.customerId !== undefined;
+      const e = expectPut(body, 'application/json', r.target.specVersion, sites, { customer, saasToken: sendSaas, saasTokenDemanded: saasTokenDemanded(res, customer) });
       if (!s.ctx) {
         const problems: string[] = [];
         if (res.status >= 500) problems.push(`answered ${res.status}`);
@@ -450,7 +451,8 @@ export function burstCommand(writers: Writer[], sites: SiteValues): Command {
     if (after.status !== 200) must([`after the burst GET answered ${after.status}`], 'burst');
     const got = after.ctx!;
     answers.forEach((x, i) => x.status >= 500 && problems.push(`writer ${i + 1} answered ${x.status}`));
-    const versioned = usable.map((w, i) => ({ w, x: answers[i] })).filter(({ w }) => w.kind === 'patch' || w.kind === 'put');
+    // A PUT refused for want of saas-token on a context that is not a customer's (open, BEHAVIOUR.md §8) took no part in the race.
+    const versioned = usable.map((w, i) => ({ w, x: answers[i] })).filter(({ w, x }) => (w.kind === 'patch' || w.kind === 'put') && !saasTokenDemanded(x, before.customerId !== undefined));
     const attributeWriters = usable.filter((w) => w.kind === 'post' || w.kind === 'delete');
     const winners = versioned.filter(({ x }) => x.status === 204);
     for (const { w, x } of versioned) if (x.status !== 204 && ![404, 409].includes(x.status)) problems.push(`${w.kind.toUpperCase()} answered ${x.status}: 204, or 404/409 for the loser of a version race`);

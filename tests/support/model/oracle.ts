@@ -160,8 +160,12 @@ export function expectPatch(body: BodySpec, contentType: string, spec: SpecVersi
   return e;
 }
 
-/** PUT /context/{id} (§1): the fields sent are set; what happens to fields not sent is not documented. */
-export function expectPut(body: BodySpec, contentType: string, spec: SpecVersion, sites: SiteValues, opts: { customer: boolean; saasToken: boolean }): Expectation {
+/**
+ * PUT /context/{id} (§1): the fields sent are set; what happens to fields not sent is not documented.
+ * `saasTokenDemanded`: the answer was the refusal of a PUT without saas-token on a context that is not a customer's
+ * (flows.saasTokenDemanded), which the documents leave open (§8).
+ */
+export function expectPut(body: BodySpec, contentType: string, spec: SpecVersion, sites: SiteValues, opts: { customer: boolean; saasToken: boolean; saasTokenDemanded?: boolean }): Expectation {
   const e = base([204]);
   e.keepsCreatedAt = false;
   if (!commonBodyRules(e, body, contentType)) return e;
@@ -171,6 +175,7 @@ export function expectPut(body: BodySpec, contentType: string, spec: SpecVersion
   else if (m.key !== 'metadata') worsen(e, 'reject', `metadata is sent as "${m.key}"`);
   else versionRule(e, m.version);
   if (opts.customer && !opts.saasToken) worsen(e, 'reject', "the context is a customer's and no saas-token is sent (OBSERVED, SC-MGMT-PUT-08)");
+  else if (opts.saasTokenDemanded) worsen(e, 'either', "the target wants a saas-token also for a context that is not a customer's (open, §8)");
   const fields = spec === '2026-04' ? ['siteCode', 'currency', 'targetLocation', 'language'] : ['siteCode', 'currency', 'targetLocation'];
   const sent = new Set(body.fields.map(([k]) => k));
   // "Include `context` to update custom attributes" (the PUT request body, 2026-06-11): without it they stay as they
