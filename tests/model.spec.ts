@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { req, test } from './support/fixtures.js';
 import { describeExchange, type Api, type Exchange } from './support/api.js';
-import { siteValuesOf, writeBody, type BodySpec } from './support/generators.js';
+import { siteValuesOf, writeBody, type BodySpec, type SiteValues } from './support/generators.js';
 import {
   attributeDeleteCommand,
   attributePostCommand,
@@ -30,7 +30,7 @@ import {
   type Writer,
 } from './support/model/commands.js';
 import type { Ctx } from './support/model/oracle.js';
-import { blame, countCalls, InconclusiveGuard, modelBudget, recordFigures, replayEnv, seedFor } from './support/model/runner.js';
+import { blame, countCalls, Coverage, InconclusiveGuard, modelBudget, recordFigures, replayEnv, seedFor } from './support/model/runner.js';
 
 const generative = (...ids: string[]) => {
   const r = req(...ids);
@@ -39,6 +39,37 @@ const generative = (...ids: string[]) => {
 
 const NAME_POOL = ['color', 'size', 'promo', 'note', 'flag'];
 const AWKWARD_POOL = ['ü-name', '__proto__', 'a.b'];
+
+/**
+ * The classes the model exists for, that no property sends: states only a sequence reaches. Each has a boundary
+ * example (a short command sequence) that runs first on every budget; every command run, random ones too, is labelled
+ * by the state it met, so the `coverage` annotation says which classes the run really reached.
+ */
+const MODEL_CLASSES = {
+  /** PUT ?upsert=true with the version a write before it made stale (SC-MGMT-PUT-03, -07: an update like any other). */
+  staleUpsert: 'stale-upsert-after-write',
+  /** A refresh with custom attributes and a cart present: both stay (SC-LIFE-09, -10). */
+  refreshKeeps: 'refresh-keeps-attributes-and-cart',
+  /** A login with custom attributes and a cart present: both stay (SC-LIFE-02, -08). */
+  loginKeeps: 'login-keeps-attributes-and-cart',
+  /** An attribute POST racing a PATCH that sends no map: the attribute survives, the PATCH wins (SC-ATTR-06, SC-VERSION-09). */
+  mixedBurst: 'burst-attribute-beside-patch',
+  /** A PATCH where no context exists: 404, none made (SC-404-02). Open whether anonymous login makes one (BEHAVIOUR.md §3). */
+  absence: 'patch-without-context',
+} as const;
+
+const hasAttributes = (ctx: Ctx | undefined) => !!ctx && typeof ctx.context === 'object' && ctx.context !== null && Object.keys(ctx.context).length > 0;
+const isStale = (b: BodySpec) => b.kind === 'object' && b.metadata.kind === 'object' && b.metadata.key === 'metadata' && b.metadata.version.kind === 'delta' && b.metadata.version.delta < 0;
+const sendsMap = (b: BodySpec) => b.kind === 'object' && b.fields.some(([k]) => k === 'context');
+
+/** A well-formed PATCH/PUT body: the site's own currency with the stored version, or one below it. */
+function sitePatch(sites: SiteValues, version: 'current' | 'stale'): BodySpec {
+  return {
+    kind: 'object',
+    fields: [['currency', sites.currency[0] ?? 'EUR']],
+    metadata: { kind: 'object', key: 'metadata', version: version === 'current' ? { kind: 'current' } : { kind: 'delta', delta: -1 }, extra: {} },
+  };
+}
 
 /** An exchange as a failure shows it: redacted, long bodies cut (the site list of a cart creation is not the point). */
 function showExchange(x: Exchange): string {
@@ -90,6 +121,28 @@ for (const withLogin of [false, true]) {
       return x;
     }) as Api['send'];
 
+    const classes = [MODEL_CLASSES.absence, MODEL_CLASSES.staleUpsert, MODEL_CLASSES.mixedBurst, withLogin ? MODEL_CLASSES.loginKeeps : MODEL_CLASSES.refreshKeeps];
+    const coverage = new Coverage<string>(classes.map((c) => ({ class: c, value: c })), (c) => [c]);
+    // Each command is labelled by the model state it meets when it runs (after its precondition held).
+    const classed = (c: Command, classify: (m: Model) => (string | false)[]): Command => {
+      const run = c.run.bind(c);
+      c.run = async (m: Model, r: Real) => {
+        for (const k of classify(m)) if (k) coverage.saw(k);
+        return run(m, r);
+      };
+      return c;
+    };
+    const patch = (b: BodySpec) => classed(patchCommand(b, sites), (m) => [!m.A.ctx && MODEL_CLASSES.absence]);
+    const put = (l: 'A' | 'M', b: BodySpec, upsert: boolean, saas: boolean) =>
+      classed(putCommand(l, b, upsert, saas, sites), (m) => {
+        const s = l === 'A' ? m.A : m.M;
+        return [!!service && upsert && isStale(b) && Number(s?.ctx?.metadata?.version) > 1 && MODEL_CLASSES.staleUpsert];
+      });
+    const refresh = () => classed(refreshCommand(), (m) => [m.A.hasCart && hasAttributes(m.A.ctx) && MODEL_CLASSES.refreshKeeps]);
+    const login = () => classed(loginCommand(), (m) => [m.A.hasCart && hasAttributes(m.A.ctx) && MODEL_CLASSES.loginKeeps]);
+    const burstOf = (ws: Writer[]) =>
+      classed(burstCommand(ws, sites), () => [ws.some((w) => w.kind === 'patch' && !sendsMap(w.body)) && ws.some((w) => w.kind === 'post') && MODEL_CLASSES.mixedBurst]);
+
     const label = fc.constantFrom<'A' | 'M'>(...(service ? (['A', 'M'] as const) : (['A'] as const)));
     const route = fc.constantFrom<'own' | 'management'>(...(service ? (['own', 'management'] as const) : (['own'] as const)));
     const putBody = writeBody(sites).map((b): BodySpec => (b.kind === 'object' ? { ...b, fields: b.fields.filter(([k]) => k !== 'sessionId' && k !== 'customerId') } : b));
@@ -115,28 +168,29 @@ for (const withLogin of [false, true]) {
     const management: fc.Arbitrary<Command>[] = service
       ? [
           label.map((l) => getCommand(l, 'management')),
-          fc.tuple(label, putBody, fc.boolean(), fc.boolean()).map(([l, b, upsert, saas]) => putCommand(l, b, upsert, saas, sites)),
-          fc.tuple(label, validPatch(sites, spec, true), fc.boolean(), fc.boolean()).map(([l, b, upsert, saas]) => putCommand(l, b, upsert, saas, sites)),
+          fc.tuple(label, putBody, fc.boolean(), fc.boolean()).map(([l, b, upsert, saas]) => put(l, b, upsert, saas)),
+          fc.tuple(label, validPatch(sites, spec, true), fc.boolean(), fc.boolean()).map(([l, b, upsert, saas]) => put(l, b, upsert, saas)),
         ]
       : [];
     const commands: fc.Arbitrary<Command>[] = [
       fc.constant(getCommand('A', 'own')),
       ...management,
-      writeBody(sites).map((b) => patchCommand(b, sites)),
-      writeBody(sites).map((b) => patchCommand(b, sites)),
-      validPatch(sites, spec, true).map((b) => patchCommand(b, sites)),
-      validPatch(sites, spec, true).map((b) => patchCommand(b, sites)),
+      writeBody(sites).map(patch),
+      writeBody(sites).map(patch),
+      validPatch(sites, spec, true).map(patch),
+      validPatch(sites, spec, true).map(patch),
       fc.tuple(label, route, name, value).map(([l, r, n, v]) => attributePostCommand(l, r, n, v)),
       fc.tuple(label, route, name, value).map(([l, r, n, v]) => attributePostCommand(l, r, n, v)),
       fc.tuple(label, route, name).map(([l, r, n]) => attributeDeleteCommand(l, r, n)),
       fc.constant(cartCommand()),
-      fc.constant(refreshCommand()),
-      burst.map((ws) => burstCommand(ws, sites)),
-      burst.map((ws) => burstCommand(ws, sites)),
-      ...(withLogin ? [fc.constant(loginCommand()), fc.constant(loginCommand())] : []),
+      fc.constant(0).map(refresh),
+      burst.map(burstOf),
+      burst.map(burstOf),
+      ...(withLogin ? [fc.constant(0).map(login), fc.constant(0).map(login)] : []),
     ];
 
     let failing: { steps: Step[]; setup: string[] } | undefined;
+    const seen = { contextBeforeCart: 0, noContext: 0 };
     const setup = async (withCart: boolean): Promise<{ model: Model; real: Real }> => {
       real.steps = [];
       real.run.length = 0;
@@ -162,6 +216,8 @@ for (const withLogin of [false, true]) {
       };
       const [a, M] = await Promise.all([flows.settled(() => api.getOwnContext(anon.token)), other()]);
       A.ctx = a.status === 200 ? (a.json as Ctx) : undefined;
+      if (!withCart && A.ctx) seen.contextBeforeCart++;
+      else if (!withCart) seen.noContext++;
       real.setup.splice(withCart ? 2 : 1, 0, `A: ${byId ? `management GET answered ${byId.status}, then ` : ''}GET own context answered ${a.status}${a.status === 404 && target.propagationMs ? ` for ${target.propagationMs} ms` : ''}`);
       // Only where reads are immediately consistent: a live target may lag right after creation (BEHAVIOUR.md §3).
       const consistent = target.kind === 'mock' && !(target.mock?.settings as { contextLagMs?: number } | undefined)?.contextLagMs;
@@ -175,6 +231,15 @@ for (const withLogin of [false, true]) {
     const inconclusive = new InconclusiveGuard(testInfo);
     // MODEL_PATH is fast-check's path, then `@` and the command list's own replay path (fc.commands needs both).
     const [pathPart, replayPath] = (process.env.MODEL_PATH ?? '').split('@');
+    // The boundary examples run first on every budget (fast-check counts them among numRuns), in the order of
+    // `classes`; a replay path indexes the same stream, examples included. A failing example's commands are not
+    // shrunk (fast-check shrinks commands only with the context it generated them in), only its withCart: they are short.
+    const examples: [boolean, Command[]][] = [
+      [false, [patch(sitePatch(sites, 'current'))]],
+      ...(service ? [[true, [patch(sitePatch(sites, 'current')), put('A', sitePatch(sites, 'stale'), true, false)]] as [boolean, Command[]]] : []),
+      [true, [burstOf([{ kind: 'patch', body: sitePatch(sites, 'current') }, { kind: 'post', route: 'own', name: 'note', value: 'beside a PATCH' }])]],
+      [true, [attributePostCommand('A', 'own', 'color', 'red'), withLogin ? login() : refresh()]],
+    ];
     const property = fc.asyncProperty(fc.boolean(), fc.commands(commands, { maxCommands: budget.commands, replayPath: replayPath || undefined }), async (withCart, cmds) => {
       if (inconclusive.tripped) return;
       try {
@@ -188,7 +253,15 @@ for (const withLogin of [false, true]) {
 
     const seed = seedFor('MODEL_SEED', testInfo.title);
     const path = pathPart || undefined;
-    const result = await fc.check(property, { seed, path, numRuns: path ? 1 : budget.runs, interruptAfterTimeLimit: budget.timeLimit, markInterruptAsFailure: false });
+    let result: fc.RunDetails<[boolean, Iterable<fc.AsyncCommand<Model, Real, boolean>>]>;
+    try {
+      result = await fc.check(property, { seed, path, examples, numRuns: path ? 1 : examples.length + budget.runs, interruptAfterTimeLimit: budget.timeLimit, markInterruptAsFailure: false });
+    } finally {
+      if (!service) coverage.excuse(MODEL_CLASSES.staleUpsert, 'no service client: management credentials not set');
+      // Whether anonymous login makes a context is open (BEHAVIOUR.md §3): where every session had one before its cart, none lacks one.
+      if (seen.contextBeforeCart && !seen.noContext) coverage.excuse(MODEL_CLASSES.absence, 'every session had a context before its first cart');
+      coverage.record(testInfo, withLogin ? 'model with login' : 'model');
+    }
     const figures = { seed, runs: result.numRuns, maxCommands: budget.commands, httpCalls: calls.count, ms: Date.now() - started };
     recordFigures(testInfo, withLogin ? 'model with login' : 'model', figures);
     inconclusive.rethrow();
