@@ -10,7 +10,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from '
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { buildReport, renderConsole, renderMarkdown, type ConformanceReport, type TestOutcome, type TestRecord } from './model.js';
+import { buildReport, parseCoverage, renderConsole, renderMarkdown, type ConformanceReport, type CoverageRecord, type TestOutcome, type TestRecord } from './model.js';
 import { catalogue } from '../tests/support/requirements.js';
 import { reportDir, suiteInfo, type ConformanceMetadata } from './metadata.js';
 
@@ -118,6 +118,7 @@ export default class ConformanceReporter implements Reporter {
       writeFileSync(path.join(dir, reproducer), text, { mode: 0o755 });
     }
 
+    const coverage = of('coverage').map((a) => parseCoverage(a.description)).filter((c): c is CoverageRecord => !!c);
     const rootDir = this.config?.rootDir ?? process.cwd();
     const project = test.parent.project()?.name ?? '';
     return {
@@ -134,6 +135,7 @@ export default class ConformanceReporter implements Reporter {
       baseline: of('baseline').map((a) => split(a.description)).map((b) => ({ requirement: b.requirement, reason: b.text })),
       durationMs: Math.round(test.results.reduce((sum, r) => sum + r.duration, 0)),
       ...(reproducer ? { reproducer } : {}),
+      ...(coverage.length ? { coverage } : {}),
     };
   }
 

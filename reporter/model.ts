@@ -35,6 +35,62 @@ export interface TestRecord {
   flaky?: boolean;
   /** Path of the reproducer, relative to the report folder. */
   reproducer?: string;
+  /** Generative tests: which input classes they sent (their `coverage` annotations). */
+  coverage?: CoverageRecord[];
+}
+
+/**
+ * What a generative test sent of the input classes its boundary examples promise (tests/support/model/runner.ts,
+ * Coverage): a class never sent is a gap of this run (it stopped at a failure, or ran out of time); a class not
+ * reachable here is one the target's own answers ruled out, with why.
+ */
+export interface CoverageRecord {
+  what: string;
+  covered: number;
+  total: number;
+  sent: { class: string; count: number }[];
+  neverSent: string[];
+  unreachable: { class: string; why: string }[];
+}
+
+/** The report's coverage list: one entry per generative test and coverage annotation. */
+export type CoverageEntry = CoverageRecord & { test: string; file: string; line: number; outcome: TestOutcome };
+
+/** Splits at commas outside parentheses (a reason in parentheses may hold one). */
+function splitList(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}
+
+/** "PATCH property: 29/30 classes: field-null×1, …; never sent: x; not reachable here: y (why)" → a record. */
+export function parseCoverage(description: string | undefined): CoverageRecord | undefined {
+  const m = /^([\s\S]*?): (\d+)\/(\d+) classes:?([\s\S]*)$/.exec((description ?? '').trim());
+  if (!m) return undefined;
+  const parts = m[4].split(/; (?=never sent: |not reachable here: )/);
+  const sent = splitList(parts[0]).map((c) => /^(.*)×(\d+)$/.exec(c)).filter((x): x is RegExpExecArray => !!x).map((x) => ({ class: x[1], count: Number(x[2]) }));
+  const part = (prefix: string) => splitList(parts.find((p) => p.startsWith(prefix))?.slice(prefix.length) ?? '');
+  return {
+    what: m[1].trim(),
+    covered: Number(m[2]),
+    total: Number(m[3]),
+    sent,
+    neverSent: part('never sent: '),
+    unreachable: part('not reachable here: ').map((u) => {
+      const x = /^(.*?) \(([\s\S]*)\)$/.exec(u);
+      return x ? { class: x[1], why: x[2] } : { class: u, why: '' };
+    }),
+  };
 }
 
 export type RequirementVerdict = 'conform' | 'deviate' | 'known-deviation' | 'stale-baseline' | 'inconclusive' | 'not-run' | 'excluded';
@@ -116,6 +172,8 @@ export interface ConformanceReport {
   inconclusive: { reason: string; tests: number }[];
   verdict: { status: RunVerdict; text: string; exitCode: 0 | 1 | 2; mustDeviations: number; observedFindings: number; cause?: string };
   requirements: RequirementReport[];
+  /** Generative tests: the input classes each sent (absent when no test recorded any). */
+  coverage?: CoverageEntry[];
   /** Set by the traffic proxy (proxy/): verdicts judged from observed traffic, one "test" per operation seen. */
   source?: 'traffic';
   traffic?: TrafficInfo;
@@ -290,6 +348,7 @@ export function buildReport(input: BuildInput): ConformanceReport {
     verdict = { status: 'conformant', text: `conformant${notes.length ? ` (${notes.join('; ')})` : ''}`, exitCode: 0, mustDeviations, observedFindings };
   }
 
+  const coverage = tests.flatMap((t) => (t.coverage ?? []).map((c): CoverageEntry => ({ test: t.title, file: t.file, line: t.line, outcome: t.outcome, ...c })));
   return {
     reportVersion: 1,
     suite: input.suite,
@@ -301,7 +360,17 @@ export function buildReport(input: BuildInput): ConformanceReport {
     inconclusive,
     verdict,
     requirements,
+    ...(coverage.length ? { coverage } : {}),
   };
+}
+
+/** "model 3/4 classes; never sent: x; not reachable here: y (why)". */
+export function coverageLine(c: CoverageRecord): string {
+  return [
+    `${c.what} ${c.covered}/${c.total} classes`,
+    ...(c.neverSent.length ? [`never sent: ${c.neverSent.join(', ')}`] : []),
+    ...(c.unreachable.length ? [`not reachable here: ${c.unreachable.map((u) => `${u.class}${u.why ? ` (${u.why})` : ''}`).join(', ')}`] : []),
+  ].join('; ');
 }
 
 const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -377,6 +446,8 @@ export function renderConsole(report: ConformanceReport, files: string[]): strin
   const stale = report.requirements.filter((r) => r.verdict === 'stale-baseline');
   if (stale.length) lines.push('  stale baseline entries (the test passed):', ...stale.map((r) => row(r, ['stale-baseline'])));
   for (const e of report.run.errors) lines.push(`  error: ${shorten(e.split('\n')[0], 160)}`);
+  // One line per generative test: which of its input classes it sent (a gap is named, never assumed covered).
+  for (const c of report.coverage ?? []) lines.push(`  coverage: ${shorten(coverageLine(c), 200)}`);
   if (files.length) lines.push(`  report: ${files.join(', ')}`);
   lines.push(`verdict: ${report.verdict.text}`, '');
   return lines.join('\n');
@@ -425,6 +496,14 @@ export function renderMarkdown(report: ConformanceReport, label?: string): strin
   }
   if (report.inconclusive.length) {
     out.push('### Inconclusive', '', '| reason | tests |', '|---|---:|', ...report.inconclusive.map((g) => `| ${cell(g.reason)} | ${g.tests} |`), '');
+  }
+  if (report.coverage?.length) {
+    out.push('### Coverage of the generative tests', '', 'Input classes each generative test promises (its boundary examples, sent first on every budget) and which it sent in this run.', '');
+    out.push('| test | classes sent | never sent | not reachable here |', '|---|---:|---|---|');
+    for (const c of report.coverage) {
+      out.push(`| ${cell(`${c.what}: ${c.file}:${c.line}`)} | ${c.covered}/${c.total} | ${cell(c.neverSent.join(', '))} | ${cell(c.unreachable.map((u) => `${u.class}${u.why ? ` (${u.why})` : ''}`).join(', '))} |`);
+    }
+    out.push('');
   }
   out.push('<details><summary>All requirements</summary>', '', '| requirement | level | operation | verdict | tests | observed answers |', '|---|---|---|---|---:|---|');
   for (const r of report.requirements) {

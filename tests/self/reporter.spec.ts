@@ -4,10 +4,11 @@
  * findings leave the verdict conformant, and a target that answered nothing useful is called unusable.
  */
 import { readFileSync } from 'node:fs';
-import { test, expect } from '@playwright/test';
+import { test, expect, type TestInfo } from '@playwright/test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { buildReport, normaliseReason, renderConsole, renderMarkdown, type Requirement, type TestRecord } from '../../reporter/model.js';
+import { buildReport, normaliseReason, parseCoverage, renderConsole, renderMarkdown, type Requirement, type TestRecord } from '../../reporter/model.js';
+import { Coverage } from '../support/model/runner.js';
 import { safeUrl } from '../../reporter/metadata.js';
 
 const catalogue: Requirement[] = [
@@ -175,6 +176,52 @@ test.describe('conformance report', () => {
     expect(safeUrl('https://user:secret@api.example.com/base?token=abc#x')).toBe('https://api.example.com/base');
     expect(safeUrl('https://api.emporix.io/')).toBe('https://api.emporix.io');
     expect(safeUrl('')).toBeNull();
+  });
+
+  test('the coverage annotation a generative test writes reads back whole: classes sent, never sent, not reachable here', () => {
+    // Written by the generators' own Coverage, so a change of its line that the reporter cannot read fails here.
+    const coverage = new Coverage<string>(['field-null', 'context-dozens', 'version-stale', 'patch-without-context'].map((c) => ({ class: c, value: c })), (c) => [c]);
+    for (const c of ['field-null', 'field-null', 'context-dozens']) coverage.saw(c);
+    coverage.excuse('patch-without-context', 'every session had a context before its first cart, at login');
+    const info = { annotations: [] as { type: string; description?: string }[] };
+    const quiet = process.env.GENERATIVE_QUIET;
+    process.env.GENERATIVE_QUIET = '1';
+    try {
+      coverage.record(info as unknown as TestInfo, 'model');
+    } finally {
+      if (quiet === undefined) delete process.env.GENERATIVE_QUIET;
+      else process.env.GENERATIVE_QUIET = quiet;
+    }
+    expect(parseCoverage(info.annotations[0].description)).toEqual({
+      what: 'model',
+      covered: 2,
+      total: 4,
+      sent: [{ class: 'field-null', count: 2 }, { class: 'context-dozens', count: 1 }],
+      neverSent: ['version-stale'],
+      unreachable: [{ class: 'patch-without-context', why: 'every session had a context before its first cart, at login' }],
+    });
+    expect(parseCoverage('PATCH property: 0/2 classes: ; never sent: a, b')).toMatchObject({ covered: 0, total: 2, sent: [], neverSent: ['a', 'b'], unreachable: [] });
+    expect(parseCoverage('model: seed=1 runs=3')).toBeUndefined();
+  });
+
+  test('coverage of the generative tests is in conformance.json, one console line per test and a table in conformance.md', () => {
+    const full = parseCoverage('PATCH property: 30/30 classes: field-null×1')!;
+    const gappy = parseCoverage('model: 2/4 classes: a×3, b×1; never sent: c; not reachable here: d (no service client)')!;
+    const tests = [...passing(), { ...t('SC-VERSION-01', 'passed'), title: 'PATCH property', line: 40, coverage: [full] }, { ...t('SC-VERSION-09', 'failed'), title: 'the model', line: 67, coverage: [gappy] }];
+    const report = build(tests);
+    expect(report.coverage).toEqual([
+      { test: 'PATCH property', file: 'tests/x.spec.ts', line: 40, outcome: 'passed', ...full },
+      { test: 'the model', file: 'tests/x.spec.ts', line: 67, outcome: 'failed', ...gappy },
+    ]);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    const lines = renderConsole(report, []).split('\n').filter((l) => l.startsWith('  coverage: '));
+    expect(lines).toEqual(['  coverage: PATCH property 30/30 classes', '  coverage: model 2/4 classes; never sent: c; not reachable here: d (no service client)']);
+    const md = renderMarkdown(report);
+    expect(md).toContain('### Coverage of the generative tests');
+    expect(md).toContain('| model: tests/x.spec.ts:67 | 2/4 | c | d (no service client) |');
+    // Additive: a run without generative tests has no coverage key at all.
+    expect(build(passing())).not.toHaveProperty('coverage');
+    expect(renderConsole(build(passing()), [])).not.toContain('coverage:');
   });
 
   test('conformance.md is GitHub tables: a header row, then a separator row of the same width', () => {
