@@ -55,8 +55,13 @@ async function onPutSession(flows: Flows, api: Api, body: (s: PutSession, put: P
   const attempt = (s: PutSession) => {
     let sent = 0;
     const put: Put = async (content, opts = {}) => {
+      const first = sent++ === 0;
+      const before = first && !s.customer ? await flows.managedContext(s.sessionId) : undefined;
       const res = await api.putContext(service, s.sessionId, content, { ...opts, saasToken: s.saasToken });
-      if (sent++ === 0 && saasTokenDemanded(res, s.customer)) throw new SaasTokenDemanded();
+      if (before && saasTokenDemanded(res, s.customer)) {
+        expect(await flows.managedContext(s.sessionId), `a PUT refused for want of saas-token (${res.status}) must change nothing`).toEqual(before);
+        throw new SaasTokenDemanded();
+      }
       return res;
     };
     return body(s, put);
