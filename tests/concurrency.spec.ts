@@ -16,7 +16,7 @@
  */
 import { describeExchange, type Api, type Exchange } from './support/api.js';
 import { record, req, test } from './support/fixtures.js';
-import type { Flows } from './support/flows.js';
+import { saasTokenDemanded, type Flows } from './support/flows.js';
 import { siteValuesOf, type BodySpec, type SiteValues } from './support/generators.js';
 import { blame } from './support/model/runner.js';
 import { differences, expectPatch, expectPut, isPlainObject, type Ctx } from './support/model/oracle.js';
@@ -240,7 +240,7 @@ async function round(w: World, pair: [WriterKind, WriterKind], order: [number, n
     if (s.kind.versioned) {
       const other = is2xx(status) || STALE.includes(status) ? undefined : status;
       // A PUT refused for another reason: whether an anonymous context's PUT needs a saas-token is open (BEHAVIOUR.md §8).
-      if (other !== undefined && s.kind.management && other >= 400 && other < 500) notes.push(`${s.kind.name} answered ${other} on an anonymous context, so it took no part in the race (whether such a PUT needs a saas-token is open)`);
+      if (other !== undefined && s.kind.management && saasTokenDemanded(s.res, false)) notes.push(`${s.kind.name} answered ${other} on an anonymous context, so it took no part in the race (whether such a PUT needs a saas-token is open)`);
       else if (other !== undefined) problems.push(`${s.kind.name} answered ${status}: 204, or ${STALE.join('/')} for the loser of the version race (SC-CONC-01)`);
       if (is2xx(status) && !s.kind.accepted.includes(status)) problems.push(`${s.kind.name} answered ${status}, the documented success is ${s.kind.accepted.join(' or ')} (SC-CONC-01)`);
     } else if (!s.kind.accepted.includes(status)) {
