@@ -76,7 +76,7 @@ export function saasTokenDemanded(res: Exchange, customer: boolean): boolean {
   if (Object.entries(res.requestHeaders).some(([k, v]) => k.toLowerCase() === 'saas-token' && v !== '')) return false;
   if (!/saas-token/i.test(res.text)) return false;
   const message = (res.json as { message?: unknown } | undefined)?.message;
-  const what = `a management PUT without saas-token on a context that is not a customer's answered ${res.status} ${JSON.stringify(preview(redactText(typeof message === 'string' ? message : res.text)))} (the target requires the header there too; open in the documents, BEHAVIOUR.md §8)`;
+  const what = `PUT without saas-token on a context not a customer's: ${res.status} ${JSON.stringify(preview(redactText(typeof message === 'string' ? message : res.text)))} (open, BEHAVIOUR.md §8)`;
   try {
     const info = test.info();
     if (!info.annotations.some((a) => a.type === 'observed' && a.description === what)) record(info, what);
