@@ -7,7 +7,7 @@
  */
 import { describeExchange, type Exchange } from '../tests/support/api.js';
 import { isSecretName, redactText, registerSecret } from '../tests/support/redact.js';
-import { checkExchange, isSessionContextOperation } from '../tests/support/universal.js';
+import { checkExchange, isContextCreatingLogin, isSessionContextOperation } from '../tests/support/universal.js';
 import { depthOf } from '../tests/support/model/oracle.js';
 import type { SpecVersion } from '../tests/support/target.js';
 import { ClientJudge, CLIENT_RULES, type ClientFindingKind } from './client.js';
@@ -171,7 +171,9 @@ export class TrafficJudge {
     this.judged++;
     const route = routeOf(x.method, x.url);
     const at = new Date(x.endedAt).toISOString();
-    if (isSessionContextOperation(x)) {
+    // The Session Context operations, and the anonymous login that creates a context from session-context
+    // parameters (2026-04): the exchanges the universal checks judge (tests/support/universal.ts).
+    if (isSessionContextOperation(x) || isContextCreatingLogin(x, this.o.specVersion)) {
       // The tenant(s) the traffic was for: those the service answered for, not every segment a client tried.
       if (route.tenant && x.status >= 200 && x.status < 300 && this.tenants.size < 5) this.tenants.add(route.tenant);
       // 502, 503, 504 and 429 are the gateway's, not the service's: the suite makes such a test inconclusive.
