@@ -40,10 +40,8 @@ Each option is also read from the environment and ./.env (flag > environment > .
   -- ARGS                     passed to \`playwright test\`, e.g. -- --workers=4 --shard=1/2
 Bundled mock: MOCK_CONTEXT_CREATION, MOCK_STALE_VERSION_STATUS, MOCK_DEVIATION. Reports: D/conformance.json,
 conformance.md, junit.xml, html/, results.json, reproducers/*.sh (failing exchanges as curl commands).
-mock: the bundled mock on --port N (default 4010; 0 picks one); \`mock --help\` lists its settings (contexts at
-  the first cart, 409 on a stale version, CORS, strict token shapes, a deviation, latency, rate limits, …).
-proxy: a transparent proxy in front of --target that judges the API and the client on the traffic passing through;
-  Ctrl-C writes D/conformance.json and conformance.md; \`proxy --help\` lists its options (docs/proxy.md).`;
+mock: the bundled mock on --port N (default 4010; 0 picks one); \`mock --help\` lists its settings (docs/mock.md).
+proxy: judges the API and the client on the traffic through it; \`proxy --help\` lists its options (docs/proxy.md).`;
 
 /** Where a dependency of this package is installed: Node's lookup, from the package folder upwards. */
 function dependencyDir(name: string): string {
