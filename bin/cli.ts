@@ -38,8 +38,7 @@ Each option is also read from the environment and ./.env (flag > environment > .
   --report-dir D              CONFORMANCE_REPORT_DIR, default ./conformance-report
   --grep RE                   only tests whose title matches, e.g. "@SC-VERSION-09"
   -- ARGS                     passed to \`playwright test\`, e.g. -- --workers=4 --shard=1/2
-Bundled mock: MOCK_CONTEXT_CREATION, MOCK_STALE_VERSION_STATUS, MOCK_DEVIATION. Reports: D/conformance.json,
-conformance.md, junit.xml, html/, results.json, reproducers/*.sh (failing exchanges as curl commands).
+Bundled mock: MOCK_* (docs/mock.md). Reports in D: conformance.json and .md, junit.xml, html/, reproducers/*.sh.
 mock: the bundled mock on --port N (default 4010; 0 picks one); \`mock --help\` lists its settings (docs/mock.md).
 proxy: judges the API and the client on the traffic through it; \`proxy --help\` lists its options (docs/proxy.md).`;
 
