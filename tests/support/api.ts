@@ -121,6 +121,8 @@ export class Api {
   cleanupFrom?: number;
   /** Judges every exchange's effect against the reads around it (ledger.ts); cleanup feeds it too, unjudged. */
   ledger?: SessionLedger;
+  /** One promise per request not yet answered (its retries included), settled either way. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     readonly options: ApiOptions,
@@ -139,7 +141,34 @@ export class Api {
   }
 
   /** `path` is used verbatim (already percent-encoded where needed). */
-  async send(method: string, path: string, opts: SendOptions = {}): Promise<Exchange> {
+  send(method: string, path: string, opts: SendOptions = {}): Promise<Exchange> {
+    const sent = this.sendNow(method, path, opts);
+    const done = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    return sent;
+  }
+
+  /**
+   * Waits until no request is in flight or `capMs` has passed; answers how many still are. A test that stops at one
+   * request's failure leaves the requests sent beside it running (Promise.all rejects at the first), retries and
+   * backoff included; a write of theirs that lands after cleanup has read the session would stay behind (a PUT that
+   * carries the map it read puts back what cleanup deleted).
+   */
+  async settle(capMs: number): Promise<number> {
+    const until = Date.now() + capMs;
+    while (this.inFlight.size && Date.now() < until) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.inFlight), new Promise((r) => (timer = setTimeout(r, until - Date.now())))]);
+      clearTimeout(timer);
+    }
+    return this.inFlight.size;
+  }
+
+  private async sendNow(method: string, path: string, opts: SendOptions): Promise<Exchange> {
     const headers: Record<string, string> = { accept: 'application/json', ...(opts.headers ?? {}) };
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
     let body: Buffer | undefined;

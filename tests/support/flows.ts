@@ -295,8 +295,13 @@ export class Flows {
    */
   async cleanup(): Promise<string[]> {
     this.api.lenient = true;
-    this.api.cleanupFrom ??= this.api.exchanges.length;
     const left: string[] = [];
+    // A write still in flight when the test stopped (sent beside the one that failed) would land after the reads below.
+    const { retries, timeoutMs, retryCapMs } = this.api.options;
+    const cap = (retries + 1) * timeoutMs + retries * retryCapMs;
+    const running = await this.api.settle(cap);
+    if (running) left.push(`${running} request(s) still unanswered after ${cap} ms: what they write may land after this cleanup`);
+    this.api.cleanupFrom ??= this.api.exchanges.length;
     for (const session of this.sessions.values()) {
       const remaining = await this.clearAttributes(session).catch(() => ['(cleanup failed)']);
       if (remaining.length) left.push(`session ${session.sessionId} keeps attribute(s) ${remaining.join(', ')}`);
