@@ -1,0 +1,45 @@
+/**
+ * The fixture's cleanup against a real mock: what a test stopped halfway leaves in flight must not outlive it
+ * (docs/staging.md, "Nothing left behind"). Seen in a staging run under network resets: a concurrency pair sends a
+ * management PUT ?upsert=true carrying the map it read beside an attribute POST; the POST's reset stops the test while
+ * the PUT is still being retried; cleanup read the session, deleted its attributes, and then the PUT landed and put the
+ * map back.
+ */
+import { test, expect } from '@playwright/test';
+import { Api } from '../support/api.js';
+import { Flows } from '../support/flows.js';
+import { mockTarget } from '../support/target.js';
+import { startMock } from '../../mock/app.js';
+import { loadSeed, settingsFrom } from '../../mock/settings.js';
+
+test('cleanup waits for a write still in flight when the test stopped, so the write cannot put back what cleanup removed', async () => {
+  const seed = loadSeed();
+  const settings = settingsFrom({}, {});
+  const mock = await startMock(seed, settings);
+  const realFetch = globalThis.fetch;
+  try {
+    const target = mockTarget(mock.url, seed, settings, {});
+    const api = new Api({ baseURL: target.baseURL, tenant: target.tenant, specVersion: '2026-04', retries: 0, timeoutMs: 5000, retryCapMs: 0 });
+    const flows = new Flows(api, target);
+    const service = await flows.serviceToken();
+    const session = await flows.withContext();
+    expect((await api.addOwnAttribute(session.token, { key: 'keep', value: 'kept' })).status).toBe(201);
+    const before = await flows.context(session.token);
+    // The PUT reaches the target only after a while, as a retry after a reset and its backoff would.
+    globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      if (init?.method === 'PUT') await new Promise((r) => setTimeout(r, 400));
+      return realFetch(input, init);
+    }) as typeof fetch;
+    const put = api.putContext(service, session.sessionId, { context: { ...before.context, late: 'landed' }, metadata: { version: before.metadata.version } }, { upsert: true });
+    const left = await flows.cleanup();
+    expect((await put).status, 'the PUT was accepted (it carried the current version)').toBe(204);
+    globalThis.fetch = realFetch;
+    const after = await api.getContext(service, session.sessionId);
+    expect(after.status).toBe(200);
+    expect((after.json as { context?: Record<string, unknown> }).context ?? {}, 'attributes left on the session after cleanup').toEqual({});
+    expect(left, 'cleanup reports nothing left').toEqual([]);
+  } finally {
+    globalThis.fetch = realFetch;
+    await mock.close();
+  }
+});
