@@ -43,3 +43,51 @@ test('cleanup waits for a write still in flight when the test stopped, so the wr
     await mock.close();
   }
 });
+
+test('cleanup covers a session a management write named although the test never tracked it', async () => {
+  const seed = loadSeed();
+  const settings = settingsFrom({}, {});
+  const mock = await startMock(seed, settings);
+  try {
+    const target = mockTarget(mock.url, seed, settings, {});
+    const api = new Api({ baseURL: target.baseURL, tenant: target.tenant, specVersion: '2026-04', retries: 0, timeoutMs: 5000, retryCapMs: 0 });
+    const flows = new Flows(api, target);
+    const service = await flows.serviceToken();
+    // Logged in past the flows, as a test that only needs an id would: nothing tracks this session.
+    const login = await api.anonymousLogin(target.storefrontClientId);
+    const sessionId = (login.json as { sessionId: string }).sessionId;
+    const put = await api.putContext(service, sessionId, { context: { upserted: 'x' }, metadata: { version: 1 } }, { upsert: true });
+    expect(put.status).toBe(204);
+    expect(await flows.cleanup(), 'cleanup reports nothing left').toEqual([]);
+    const after = await api.getContext(service, sessionId);
+    expect(after.status).toBe(200);
+    expect((after.json as { context?: Record<string, unknown> }).context ?? {}, 'attributes left on the session after cleanup').toEqual({});
+  } finally {
+    await mock.close();
+  }
+});
+
+test('cleanup that cannot read a session says so instead of counting it clean', async () => {
+  const seed = loadSeed();
+  const settings = settingsFrom({}, {});
+  const mock = await startMock(seed, settings);
+  const realFetch = globalThis.fetch;
+  try {
+    const target = mockTarget(mock.url, seed, settings, {});
+    const api = new Api({ baseURL: target.baseURL, tenant: target.tenant, specVersion: '2026-04', retries: 0, timeoutMs: 5000, retryCapMs: 0 });
+    const flows = new Flows(api, target);
+    await flows.serviceToken();
+    const session = await flows.withContext();
+    expect((await api.addOwnAttribute(session.token, { key: 'keep', value: 'kept' })).status).toBe(201);
+    // Every read answers 503 through all of cleanup's retries: whether the attribute is gone is unknown.
+    globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      if (init?.method === 'GET') return new Response('{"message":"unavailable"}', { status: 503, headers: { 'content-type': 'application/json' } });
+      return realFetch(input, init);
+    }) as typeof fetch;
+    const left = await flows.cleanup();
+    expect(left.join('; ')).toContain(`session ${session.sessionId} keeps attribute(s) (could not be read: 503)`);
+  } finally {
+    globalThis.fetch = realFetch;
+    await mock.close();
+  }
+});

@@ -123,6 +123,8 @@ export class Api {
   ledger?: SessionLedger;
   /** One promise per request not yet answered (its retries included), settled either way. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Every session id a management write named (`/context/{sessionId}…` of this tenant), tracked by the test or not. */
+  readonly managedWrites = new Set<string>();
 
   constructor(
     readonly options: ApiOptions,
@@ -142,6 +144,15 @@ export class Api {
 
   /** `path` is used verbatim (already percent-encoded where needed). */
   send(method: string, path: string, opts: SendOptions = {}): Promise<Exchange> {
+    const managed = method !== 'GET' && method !== 'HEAD' ? /^\/?session-context\/([^/]+)\/context\/([^/?#]+)/.exec(path) : null;
+    if (managed && managed[1] === this.tenant) {
+      try {
+        const id = decodeURIComponent(managed[2]);
+        if (id !== '.' && id !== '..') this.managedWrites.add(id);
+      } catch {
+        // Not a percent-encoding a session id can have: the write cannot have reached a session.
+      }
+    }
     const sent = this.sendNow(method, path, opts);
     const done = sent.then(
       () => undefined,

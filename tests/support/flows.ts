@@ -302,6 +302,8 @@ export class Flows {
     const running = await this.api.settle(cap);
     if (running) left.push(`${running} request(s) still unanswered after ${cap} ms: what they write may land after this cleanup`);
     this.api.cleanupFrom ??= this.api.exchanges.length;
+    // A session a management write named is covered even where the test never tracked it (an upsert on a new id).
+    for (const sessionId of this.api.managedWrites) this.track(sessionId);
     for (const session of this.sessions.values()) {
       const remaining = await this.clearAttributes(session).catch(() => ['(cleanup failed)']);
       if (remaining.length) left.push(`session ${session.sessionId} keeps attribute(s) ${remaining.join(', ')}`);
@@ -320,17 +322,29 @@ export class Flows {
   /** Deletes each attribute by name (own token first, then the management endpoints); answers what is left. */
   private async clearAttributes(session: TrackedSession): Promise<string[]> {
     const service = this.target.service ? await this.serviceToken().catch(() => undefined) : undefined;
+    // Only a 404 says the session has nothing; any other answer leaves its attributes unknown, and unknown is reported.
+    const unread: string[] = [];
     const read = async (): Promise<Record<string, unknown> | undefined> => {
+      unread.length = 0;
+      const answers: Exchange[] = [];
       for (const token of session.tokens) {
         const res = await this.api.getOwnContext(token);
         if (res.status === 200) return ((res.json as SessionContext | undefined)?.context ?? {}) as Record<string, unknown>;
+        answers.push(res);
       }
-      if (!service) return undefined;
-      const res = await this.api.getContext(service, session.sessionId);
-      return res.status === 200 ? (((res.json as SessionContext | undefined)?.context ?? {}) as Record<string, unknown>) : undefined;
+      if (service) {
+        const res = await this.api.getContext(service, session.sessionId);
+        if (res.status === 200) return ((res.json as SessionContext | undefined)?.context ?? {}) as Record<string, unknown>;
+        answers.push(res);
+      }
+      // An own token that no longer reads (logged out, expired) says nothing about the session: the last answer does.
+      const last = answers.at(-1);
+      if (!last || last.status !== 404) unread.push(`(could not be read: ${last ? last.status || 'no answer' : 'no token and no service client'})`);
+      return undefined;
     };
     let context = await read();
-    if (!context || Object.keys(context).length === 0) return [];
+    if (!context) return [...unread];
+    if (Object.keys(context).length === 0) return [];
     const token = session.tokens[0];
     for (const name of Object.keys(context)) {
       // `.` and `..` would be resolved away as path segments unless their dots are encoded too.
@@ -348,6 +362,6 @@ export class Flows {
       if (current.status === 200 && typeof version === 'number') await this.api.patchOwnContext(token, { context: {}, metadata: { version } });
       context = await read();
     }
-    return context ? Object.keys(context) : [];
+    return context ? Object.keys(context) : [...unread];
   }
 }
