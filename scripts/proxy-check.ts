@@ -20,7 +20,7 @@ import { DEVIATIONS } from '../mock/domain/deviations.js';
 import { formatErrors, validatorFor } from '../tests/support/ajv.js';
 import type { ConformanceReport } from '../reporter/model.js';
 import { scan } from './lib/scan.js';
-import { killGroup, startMockGroup } from './staging-check.js';
+import { killGroup, liveEnv, seedCredentials, startMockGroup } from './staging-check.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const CANARY = 'LEAKCANARY';
@@ -51,17 +51,6 @@ export interface ProxyRunResult {
   seconds: number;
 }
 
-function seedValues() {
-  const seed = JSON.parse(readFileSync(`${root}fixtures/mock-seed.json`, 'utf8'));
-  const tenant = seed.tenants[0];
-  return {
-    tenant,
-    service: tenant.serviceClients.find((c: { scopes: string[] }) => c.scopes.includes('sessioncontext.context_manage')),
-    limited: tenant.serviceClients.find((c: { scopes: string[] }) => !c.scopes.includes('sessioncontext.context_manage')),
-    customer: tenant.customers.find((c: { email: string }) => c.email.startsWith('test.customer')),
-  };
-}
-
 /** Starts proxy/main.ts in a process group of its own; answers its URL and a promise of its exit and output. */
 function startProxyGroup(target: string, reportDir: string, specVersion: string): Promise<{ url: string; child: ChildProcess; done: Promise<{ code: number; output: string }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts', '--target', target, '--port', '0', '--json', '--report-dir', reportDir, '--propagation-ms', '2000', '--spec-version', specVersion], {
@@ -89,14 +78,13 @@ function startProxyGroup(target: string, reportDir: string, specVersion: string)
 }
 
 function runSuite(label: string, url: string, o: ProxyRunOptions, specVersion: string): Promise<number> {
-  const { tenant, service, limited, customer } = seedValues();
   const args = ['test', '--project=conformance', `--workers=${o.workers ?? 2}`, ...(o.grep ? ['--grep', o.grep] : []), ...(o.maxFailures ? [`--max-failures=${o.maxFailures}`] : [])];
   const child = spawn(`${root}node_modules/.bin/playwright`, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'ignore'],
     env: {
       ...process.env,
-      TARGET: 'live',
+      ...liveEnv(url, specVersion),
       REPORT_LABEL: label,
       CONFORMANCE_CONSOLE: 'none',
       CONFORMANCE_REPORTS: 'json',
@@ -105,16 +93,6 @@ function runSuite(label: string, url: string, o: ProxyRunOptions, specVersion: s
       GENERATIVE_QUIET: '1',
       PROPERTY_RUNS: process.env.PROPERTY_RUNS || '25',
       MODEL_RUNS: process.env.MODEL_RUNS || '30',
-      EMPORIX_API_URL: url,
-      EMPORIX_TENANT: tenant.name,
-      EMPORIX_STOREFRONT_CLIENT_ID: tenant.storefrontClientIds[0],
-      EMPORIX_CLIENT_ID: service.clientId,
-      EMPORIX_CLIENT_SECRET: service.clientSecret,
-      EMPORIX_LIMITED_CLIENT_ID: limited?.clientId ?? '',
-      EMPORIX_LIMITED_CLIENT_SECRET: limited?.clientSecret ?? '',
-      EMPORIX_CUSTOMER_EMAIL: customer.email,
-      EMPORIX_CUSTOMER_PASSWORD: customer.password,
-      SPEC_VERSION: specVersion,
     },
   });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
@@ -161,7 +139,7 @@ export async function proxyRun(o: ProxyRunOptions): Promise<ProxyRunResult> {
     if (!validate(report)) schemaErrors = formatErrors(validate.errors);
     else if (report.source !== 'traffic') schemaErrors = 'source is not "traffic"';
   } else schemaErrors = 'no conformance.json written';
-  const { tenant } = seedValues();
+  const { tenant } = seedCredentials();
   const needles = [CANARY, ...tenant.serviceClients.map((c: { clientSecret: string }) => c.clientSecret), ...tenant.customers.map((c: { password: string }) => c.password)];
   const { leaks } = scan([proxyDir], needles, { 'proxy console': output });
   for (const l of leaks.slice(0, 10)) console.log(`  LEAK ${l.where}: …${l.context}…`);
@@ -227,7 +205,7 @@ export async function fuzzThroughProxy(label: string, requests: number, deviatio
     for (const r of report.requirements) if (r.verdict === 'deviate') ids.add(r.id);
   }
   // The fuzz test's tokens are the mock's own (no canary); its secrets and passwords are the seed's.
-  const { tenant } = seedValues();
+  const { tenant } = seedCredentials();
   const needles = [...tenant.serviceClients.map((c: { clientSecret: string }) => c.clientSecret), ...tenant.customers.map((c: { password: string }) => c.password)];
   const { leaks } = scan([dir], needles);
   if (!reports) schemaErrors = `no report written; the fuzz run said:\n${output.slice(-2000)}`;

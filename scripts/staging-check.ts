@@ -105,12 +105,38 @@ function testsOf(report: { suites?: unknown[] }): ReportTest[] {
   return out;
 }
 
-export async function stagingCheck(o: StagingOptions): Promise<StagingResult> {
+/** The seed's first tenant and the credentials a live-mode run against a standalone mock logs in with. */
+export function seedCredentials() {
   const seed = JSON.parse(readFileSync(`${root}fixtures/mock-seed.json`, 'utf8'));
   const tenant = seed.tenants[0];
-  const service = tenant.serviceClients.find((c: { scopes: string[] }) => c.scopes.includes('sessioncontext.context_manage'));
-  const limited = tenant.serviceClients.find((c: { scopes: string[] }) => !c.scopes.includes('sessioncontext.context_manage'));
-  const customer = tenant.customers.find((c: { email: string }) => c.email.startsWith('test.customer'));
+  return {
+    tenant,
+    service: tenant.serviceClients.find((c: { scopes: string[] }) => c.scopes.includes('sessioncontext.context_manage')),
+    limited: tenant.serviceClients.find((c: { scopes: string[] }) => !c.scopes.includes('sessioncontext.context_manage')),
+    customer: tenant.customers.find((c: { email: string }) => c.email.startsWith('test.customer')),
+  };
+}
+
+/** The .env a TARGET=live run needs to reach `url` as the seed's tenant. */
+export function liveEnv(url: string, specVersion: string): Record<string, string> {
+  const { tenant, service, limited, customer } = seedCredentials();
+  return {
+    TARGET: 'live',
+    EMPORIX_API_URL: url,
+    EMPORIX_TENANT: tenant.name,
+    EMPORIX_STOREFRONT_CLIENT_ID: tenant.storefrontClientIds[0],
+    EMPORIX_CLIENT_ID: service.clientId,
+    EMPORIX_CLIENT_SECRET: service.clientSecret,
+    EMPORIX_LIMITED_CLIENT_ID: limited?.clientId ?? '',
+    EMPORIX_LIMITED_CLIENT_SECRET: limited?.clientSecret ?? '',
+    EMPORIX_CUSTOMER_EMAIL: customer.email,
+    EMPORIX_CUSTOMER_PASSWORD: customer.password,
+    SPEC_VERSION: specVersion,
+  };
+}
+
+export async function stagingCheck(o: StagingOptions): Promise<StagingResult> {
+  const { tenant } = seedCredentials();
   const reportDir = `${root}reports/${o.label}`;
   const outputDir = `${root}test-results/${o.label}`;
   rmSync(reportDir, { recursive: true, force: true });
@@ -135,22 +161,12 @@ export async function stagingCheck(o: StagingOptions): Promise<StagingResult> {
     maxBuffer: 256 * 1024 * 1024,
     env: {
       ...process.env,
-      TARGET: 'live',
+      ...liveEnv(url, '2026-04'),
       REPORT_LABEL: o.label,
       CONFORMANCE_CONSOLE: 'list',
       CONFORMANCE_BASELINE: '',
       // A context may stay invisible for the mock's lag; the bound must cover it, and only delays a verdict.
       CONFORMANCE_PROPAGATION_MS: String(Math.max(2000, Number(o.conditions.MOCK_CONTEXT_LAG ?? 0) * 4)),
-      EMPORIX_API_URL: url,
-      EMPORIX_TENANT: tenant.name,
-      EMPORIX_STOREFRONT_CLIENT_ID: tenant.storefrontClientIds[0],
-      EMPORIX_CLIENT_ID: service.clientId,
-      EMPORIX_CLIENT_SECRET: service.clientSecret,
-      EMPORIX_LIMITED_CLIENT_ID: limited?.clientId ?? '',
-      EMPORIX_LIMITED_CLIENT_SECRET: limited?.clientSecret ?? '',
-      EMPORIX_CUSTOMER_EMAIL: customer.email,
-      EMPORIX_CUSTOMER_PASSWORD: customer.password,
-      SPEC_VERSION: '2026-04',
     },
   });
   const seconds = (Date.now() - started) / 1000;
