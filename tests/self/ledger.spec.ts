@@ -160,6 +160,24 @@ test.describe('session ledger: what a correct implementation may answer gives no
     expect(t.findings).toEqual([]);
   });
 
+  test('what a login or a cart sets may show late: reads inside the propagation bound after it are taken as they are', () => {
+    // A cart service that sets cartId in the context by an event, a login that derives its fields a moment later:
+    // nothing documents that either is visible at once (BEHAVIOUR.md §3, §6).
+    const t = started({ propagationMs: 5_000 });
+    t.cart('tok-A');
+    t.read('tok-A', ctx('A', { cartId: undefined }));
+    t.read('tok-A', ctx('A', { cartId: 'cart-2' }, 2, 4));
+    t.feed(t.make('POST', `/customer/${T}/login`, 200, { token: 'tok-A', body: { email: 'e', password: 'p' }, json: { access_token: 'cust-A', saas_token: 'saas', session_id: 'A' } }));
+    t.read('cust-A', ctx('A', { cartId: 'cart-2' }, 2, 4));
+    t.read('cust-A', ctx('A', { cartId: 'cart-2', customerId: 'C1', currency: 'CHF' }, 3, 5));
+    expect(t.findings).toEqual([]);
+    // Once the bound has passed, what was read is what holds: a change with no write is a finding again.
+    t.clock += 6_000;
+    t.read('cust-A', ctx('A', { cartId: 'cart-2', customerId: 'C1', currency: 'CHF' }, 3, 5));
+    t.read('cust-A', ctx('A', { cartId: 'cart-2', customerId: 'C1', currency: 'USD' }, 3, 5));
+    expect(ids(t.findings)).toEqual(['SC-READ-01']);
+  });
+
   test('a write sent again after a gateway error may have taken effect on the first attempt, whatever its last answer', () => {
     const t = started();
     const put = t.make('PUT', `/session-context/${T}/context/A`, 404, { token: 'service', body: { currency: 'USD', metadata: { version: 1 } } });
@@ -188,6 +206,8 @@ test.describe('session ledger: what a correct implementation may answer gives no
 
   test('inside the propagation bound a read may still show the state before the write', () => {
     const t = started({ propagationMs: 5_000 });
+    t.clock += 6_000;
+    t.read('tok-A', ctx('A'));
     t.patch('tok-A', { currency: 'USD', metadata: { version: 1 } });
     t.read('tok-A', ctx('A'));
     t.read('tok-A', ctx('A', { currency: 'USD' }, 2, 1));
@@ -324,6 +344,9 @@ test.describe('session ledger: each class of wrong effect is a finding naming it
 
   test('outside the propagation bound a write that never shows is a finding', () => {
     const t = started({ propagationMs: 100 });
+    // Past the login's own bound first: what it set has settled, so the read is what holds.
+    t.clock += 500;
+    t.read('tok-A', ctx('A'));
     t.patch('tok-A', { currency: 'USD', metadata: { version: 1 } });
     t.clock += 500;
     t.read('tok-A', ctx('A'));

@@ -78,11 +78,18 @@ interface Session {
   unsure: boolean;
   /** Reads that started before this (epoch ms) may predate that effect. */
   adoptAfter: number;
+  /** Until then (epoch ms) what a login, refresh or cart set may still be on its way (late visibility). */
+  settleUntil?: number;
+  /** The fields that neighbour may set: inside the bound, a read may show them changed with no write sending them. */
+  settleFields?: Set<string>;
   /** Accepted writes to any session (the ledger's counter) when `known` was read: others' writes since blame isolation. */
   seqAtKnown: number;
   lastSeen: number;
   recent: Seen[];
 }
+
+/** What a login or refresh may derive or re-derive (BEHAVIOUR.md §6), and whether it bumps the version (open). */
+const DERIVED = ['siteCode', 'currency', 'targetLocation', 'language', 'metadata.version', 'metadata.modifiedAt'];
 
 const EMPTY_SITES: SiteValues = { siteCode: [], currency: [], targetLocation: [], language: [] };
 const RECENT = 32;
@@ -446,6 +453,10 @@ export class SessionLedger {
       if (s.unsure || !s.known) return findings;
       const problems = judge(body, s.known, s.writes);
       if (problems.length && this.stillPropagating(s, body, x)) return findings;
+      if (problems.length && this.stillSettling(s, body, x, now)) {
+        this.adopt(s, body, x);
+        return findings;
+      }
       this.stats.judgedReads++;
       this.stats.judgedWrites += s.writes.length;
       if (problems.length) findings.push(...this.blame(s, body, x));
@@ -508,6 +519,35 @@ export class SessionLedger {
       this.sessions.set(id, s);
     }
     return s;
+  }
+
+  /**
+   * A neighbour (login, refresh, cart, logout) changed what the traffic does not show, and may show it late: a cart
+   * service may set cartId by an event, a login derive its fields a moment after it answered (BEHAVIOUR.md §3, §6).
+   */
+  private settle(s: Session, after: number, fields: readonly string[]): void {
+    this.unsure(s, after);
+    const open = s.settleUntil !== undefined && s.settleUntil > after;
+    s.settleUntil = Math.max(s.settleUntil ?? 0, after + this.opts.propagationMs);
+    s.settleFields = new Set([...(open ? (s.settleFields ?? []) : []), ...fields]);
+  }
+
+  /**
+   * Inside a neighbour's bound, a read whose only differences are in the fields that neighbour may set (and that no
+   * write since sent) shows the neighbour's effect arriving, not a wrong write.
+   */
+  private stillSettling(s: Session, body: Ctx, x: Exchange, now: number): boolean {
+    if (!s.known || !s.settleFields || s.settleUntil === undefined || (x.startedAt ?? now) >= s.settleUntil) return false;
+    const sent = new Set(s.writes.flatMap((w) => [...w.sent]));
+    const free = [...s.settleFields].filter((f) => !sent.has(f));
+    const known = structuredClone(s.known);
+    for (const f of free) {
+      if (f.startsWith('metadata.')) continue;
+      if (Object.hasOwn(body, f)) known[f] = structuredClone(body[f]);
+      else delete known[f];
+    }
+    const metadataFree = free.some((f) => f.startsWith('metadata.'));
+    return judge(body, known, s.writes).every((line) => metadataFree && line.startsWith('metadata.'));
   }
 
   private unsure(s: Session, after: number): void {
@@ -595,7 +635,7 @@ export class SessionLedger {
       const s = this.session(id);
       s.tenant ??= q.get('tenant') ?? q.get('hybris-tenant') ?? undefined;
       // A context may be made at login with derived values (BEHAVIOUR.md §3): the first read is taken as it is.
-      this.unsure(s, now);
+      this.settle(s, now, DERIVED);
       mapTokens(id);
       return;
     }
@@ -604,7 +644,7 @@ export class SessionLedger {
       const id = str(json.sessionId) ?? str(json.session_id) ?? (old ? this.refreshTokens.get(old) : undefined);
       if (id) {
         // What a refresh updates beyond the session id and the context it keeps is not documented (SC-LIFE-09).
-        this.unsure(this.session(id), now);
+        this.settle(this.session(id), now, DERIVED);
         if (x.status === 200) mapTokens(id);
       }
       return;
@@ -614,7 +654,7 @@ export class SessionLedger {
     if (method === 'POST' && /^\/customer\/[^/]+\/login$/.test(path)) {
       const id = str(json.session_id) ?? str(json.sessionId) ?? own;
       // What login re-derives is open (BEHAVIOUR.md §6, SC-LIFE-06).
-      for (const sid of [own, id]) if (sid) this.unsure(this.session(sid), now);
+      for (const sid of [own, id]) if (sid) this.settle(this.session(sid), now, [...DERIVED, 'customerId']);
       if (id && x.status === 200) mapTokens(id);
       return;
     }
@@ -622,7 +662,7 @@ export class SessionLedger {
     // Anything else that carries the session (cart creation sets cartId, logout, a cart read with create=true, a
     // customer token refresh) may change its context in ways the documents leave open.
     const sessionHeader = header(x, 'session-id');
-    for (const sid of [own, sessionHeader]) if (sid) this.unsure(this.session(sid), now);
+    for (const sid of [own, sessionHeader]) if (sid) this.settle(this.session(sid), now, [...DERIVED, 'customerId', 'cartId']);
     if (own && x.status === 200) mapTokens(own);
   }
 }
